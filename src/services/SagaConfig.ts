@@ -1,0 +1,67 @@
+/**
+ * SagaConfig: every tunable of the services, one struct, each field documenting its default (the seed's
+ * values where the seed has one). Worlds and scenarios override parts of it.
+ */
+import { Context, Layer } from "effect"
+import { type Distribution, uniform } from "./Distribution.js"
+import { CircuitBreakerOptions } from "./resilience/CircuitBreaker.js"
+
+export interface SagaConfigShape {
+  readonly payment: {
+    /** Time payment takes to process a charge. Default: uniform 400–620 ms (the seed). */
+    readonly processing: Distribution
+  }
+  readonly order: {
+    /** How long order waits for payment before giving up. Default: 610 ms (the seed's Hystrix timeout). */
+    readonly paymentTimeoutMillis: number
+    /** The breaker around order → payment. Default: Hystrix defaults. */
+    readonly breaker: CircuitBreakerOptions
+    /** A Pending order older than this is abandoned (its pod died mid-call). Default: 5 000 ms. */
+    readonly abandonPendingAfterMillis: number
+    /** How often each order pod sweeps for abandoned orders. Default: 2 000 ms. */
+    readonly sweepEveryMillis: number
+  }
+  readonly messaging: {
+    /** How often an outbox relay polls when not woken by a commit. Default: 1 000 ms. */
+    readonly relayPollMillis: number
+    /** A relay's claim on outbox rows expires after this (its pod died). Default: 5 000 ms. */
+    readonly relayLeaseMillis: number
+    /** Entries a consumer reads at once. Default: 64. */
+    readonly readCount: number
+    /** How long a consumer's read blocks waiting for entries. Default: 2 000 ms. */
+    readonly readBlockMillis: number
+    /** A pending entry idle this long is claimed by another consumer. Default: 5 000 ms. */
+    readonly claimIdleMillis: number
+    /** How often a consumer looks for idle pending entries. Default: 2 000 ms. */
+    readonly claimEveryMillis: number
+    /** After this many deliveries an entry whose handler keeps failing is dead-lettered. Default: 10. */
+    readonly maxDeliveries: number
+    /** Back-off after the bus is unavailable. Default: 500 ms. */
+    readonly retryBackoffMillis: number
+  }
+}
+
+export const defaultSagaConfig: SagaConfigShape = {
+  payment: { processing: uniform(400, 620) },
+  order: {
+    paymentTimeoutMillis: 610,
+    breaker: CircuitBreakerOptions.hystrix,
+    abandonPendingAfterMillis: 5_000,
+    sweepEveryMillis: 2_000
+  },
+  messaging: {
+    relayPollMillis: 1_000,
+    relayLeaseMillis: 5_000,
+    readCount: 64,
+    readBlockMillis: 2_000,
+    claimIdleMillis: 5_000,
+    claimEveryMillis: 2_000,
+    maxDeliveries: 10,
+    retryBackoffMillis: 500
+  }
+}
+
+export class SagaConfig extends Context.Tag("starcoffee/SagaConfig")<SagaConfig, SagaConfigShape>() {
+  static readonly Default: Layer.Layer<SagaConfig> = Layer.succeed(SagaConfig, defaultSagaConfig)
+  static readonly layer = (config: SagaConfigShape): Layer.Layer<SagaConfig> => Layer.succeed(SagaConfig, config)
+}

@@ -1,0 +1,538 @@
+/**
+ * In-memory HTTP: the transport the simulated world uses between an `HttpApiClient` and the
+ * `HttpApiBuilder` app of the target pod, inside the synchronous simulation kernel.
+ *
+ * Owns:
+ * - `InMemoryServerRequest` / `InMemoryClientResponse`: implementations of the platform's
+ *   `HttpServerRequest` and `HttpClientResponse` interfaces whose bodies are already in memory.
+ *   Every body effect (`text`, `json`, `arrayBuffer`, `urlParamsBody`) is synchronous: no web
+ *   `Request`/`Response`, no stream reader, no Promise — nothing resolves on the real microtask
+ *   queue, so a simulated request stays inside the kernel's order and virtual clock.
+ *   Bytes ⇄ text conversion is lazy and done at most once per message.
+ * - the conversions client request → server request → (app) → server response → client response,
+ *   and client response → server response for a gateway that relays a downstream answer;
+ * - `respond` / `makeHandler`: running an `HttpApp` the way the platform's servers do
+ *   (`HttpApp.toHandled`: per-request scope, pre-response handlers, tracer middleware, failures and
+ *   defects turned into responses by `HttpServerError.causeResponse`);
+ * - `makeClient` / `makeAppClient`: an `HttpClient` over such a dispatch function.
+ *
+ * Not carried in memory (they fail with a clear error, which an `HttpApi` handler turns into a 500):
+ * `Stream` and `FormData` bodies, multipart parsing, websocket upgrades. Bodies are shared, not
+ * copied, between the sender's value and the receiver's view: treat them as immutable.
+ */
+import * as Cookies from "@effect/platform/Cookies"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpBody from "@effect/platform/HttpBody"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
+import type { HttpMethod } from "@effect/platform/HttpMethod"
+import * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Multipart from "@effect/platform/Multipart"
+import type * as Path from "@effect/platform/Path"
+import type * as Socket from "@effect/platform/Socket"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Cause from "effect/Cause"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+
+// ---------------------------------------------------------------------------------------------
+// bodies
+// ---------------------------------------------------------------------------------------------
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+const emptyBytes = new Uint8Array(0)
+
+/**
+ * A message body held in memory, as bytes or as text (whichever the sender had), converted to the
+ * other form on first demand and cached. `unsupported` is set when the sender's body could not be
+ * carried (a `Stream` or `FormData` body): every read then fails with that description.
+ */
+class MemoryBody {
+  private _bytes: Uint8Array | undefined
+  private _text: string | undefined
+  private _buffer: ArrayBuffer | undefined
+  constructor(
+    bytes: Uint8Array | undefined,
+    text: string | undefined,
+    readonly unsupported?: string
+  ) {
+    this._bytes = bytes
+    this._text = text
+  }
+  get bytes(): Uint8Array {
+    if (this._bytes === undefined) {
+      this._bytes = this._text === "" ? emptyBytes : encoder.encode(this._text!)
+    }
+    return this._bytes
+  }
+  get text(): string {
+    if (this._text === undefined) {
+      const bytes = this._bytes!
+      this._text = bytes.byteLength === 0 ? "" : decoder.decode(bytes)
+    }
+    return this._text
+  }
+  /** The bytes as an `ArrayBuffer`: the underlying buffer itself when the view spans all of it. */
+  get arrayBuffer(): ArrayBuffer {
+    if (this._buffer === undefined) {
+      const bytes = this.bytes
+      const buffer = bytes.buffer as ArrayBuffer
+      this._buffer = bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength && buffer instanceof ArrayBuffer
+        ? buffer
+        : (bytes.slice().buffer as ArrayBuffer)
+    }
+    return this._buffer
+  }
+  get isEmpty(): boolean {
+    return this._bytes !== undefined ? this._bytes.byteLength === 0 : this._text === ""
+  }
+}
+
+const emptyBody = new MemoryBody(emptyBytes, "")
+
+/** The in-memory form of an outgoing `HttpBody` (a client request's or a server response's). */
+const fromHttpBody = (body: HttpBody.HttpBody, side: string): MemoryBody => {
+  switch (body._tag) {
+    case "Empty":
+      return emptyBody
+    case "Uint8Array":
+      return new MemoryBody(body.body, undefined)
+    case "Raw": {
+      const raw = body.body
+      if (typeof raw === "string") return new MemoryBody(undefined, raw)
+      if (raw instanceof Uint8Array) return new MemoryBody(raw, undefined)
+      if (raw instanceof ArrayBuffer) return new MemoryBody(new Uint8Array(raw), undefined)
+      if (raw === undefined || raw === null) return emptyBody
+      return new MemoryBody(
+        undefined,
+        undefined,
+        `in-memory HTTP carries no Raw ${side} body of type ${typeof raw === "object" ? raw.constructor?.name : typeof raw} (only string, Uint8Array, ArrayBuffer)`
+      )
+    }
+    case "FormData":
+    case "Stream":
+      return new MemoryBody(
+        undefined,
+        undefined,
+        `in-memory HTTP carries no ${body._tag} ${side} body (only Empty, Uint8Array and Raw string/bytes)`
+      )
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// incoming messages
+// ---------------------------------------------------------------------------------------------
+
+/** What the server request and the client response share: synchronous reads of a `MemoryBody`. */
+abstract class InMemoryIncomingMessage<E> extends Inspectable.Class implements IncomingMessage.HttpIncomingMessage<E> {
+  declare readonly [IncomingMessage.TypeId]: IncomingMessage.TypeId
+  abstract readonly headers: Headers.Headers
+  abstract readonly remoteAddress: Option.Option<string>
+  protected abstract readonly memory: MemoryBody
+  protected abstract decodeError(cause: unknown, description?: string): E
+  /** What `json` yields for an empty body (`null` for both the Node server and the client). */
+  protected readonly emptyJson: unknown = null
+
+  protected unsupported<A>(): Effect.Effect<A, E> {
+    return Effect.fail(this.decodeError(undefined, this.memory.unsupported))
+  }
+
+  get text(): Effect.Effect<string, E> {
+    const memory = this.memory
+    if (memory.unsupported !== undefined) return this.unsupported()
+    return Effect.sync(() => memory.text)
+  }
+
+  get json(): Effect.Effect<unknown, E> {
+    const memory = this.memory
+    if (memory.unsupported !== undefined) return this.unsupported()
+    return Effect.try({
+      try: () => {
+        const text = memory.text
+        return text === "" ? this.emptyJson : JSON.parse(text) as unknown
+      },
+      catch: (cause) => this.decodeError(cause)
+    })
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, E> {
+    const memory = this.memory
+    if (memory.unsupported !== undefined) return this.unsupported()
+    return Effect.try({
+      try: () => UrlParams.fromInput(new URLSearchParams(memory.text)),
+      catch: (cause) => this.decodeError(cause)
+    })
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, E> {
+    const memory = this.memory
+    if (memory.unsupported !== undefined) return this.unsupported()
+    return Effect.sync(() => memory.arrayBuffer)
+  }
+
+  /** One chunk holding the whole body; an empty body is an empty stream. */
+  get stream(): Stream.Stream<Uint8Array, E> {
+    const memory = this.memory
+    if (memory.unsupported !== undefined) return Stream.fromEffect(this.unsupported<Uint8Array>())
+    return Stream.suspend(() => memory.isEmpty ? Stream.empty : Stream.succeed(memory.bytes))
+  }
+}
+;(InMemoryIncomingMessage.prototype as any)[IncomingMessage.TypeId] = IncomingMessage.TypeId
+
+/**
+ * A server-side request whose body is already in memory (the simulated counterpart of the Node
+ * server's request). `url` and `originalUrl` are the path and query, as Node gives them.
+ */
+export class InMemoryServerRequest extends InMemoryIncomingMessage<HttpServerError.RequestError>
+  implements HttpServerRequest.HttpServerRequest
+{
+  declare readonly [HttpServerRequest.TypeId]: HttpServerRequest.TypeId
+  private cachedCookies: Record<string, string> | undefined
+
+  constructor(
+    /** The client request this one was made from (or whatever the creator wants to keep). */
+    readonly source: unknown,
+    readonly method: HttpMethod,
+    readonly url: string,
+    readonly originalUrl: string,
+    readonly headers: Headers.Headers,
+    readonly remoteAddress: Option.Option<string>,
+    protected readonly memory: MemoryBody
+  ) {
+    super()
+  }
+
+  protected decodeError(cause: unknown, description?: string): HttpServerError.RequestError {
+    return new HttpServerError.RequestError({ request: this, reason: "Decode", cause, description })
+  }
+
+  get cookies(): Record<string, string> {
+    return this.cachedCookies ??= Cookies.parseHeader(this.headers.cookie ?? "")
+  }
+
+  get multipart(): Effect.Effect<
+    Multipart.Persisted,
+    Multipart.MultipartError,
+    Scope.Scope | FileSystem.FileSystem | Path.Path
+  > {
+    return Effect.fail(new Multipart.MultipartError({ reason: "InternalError", cause: "multipart is not supported in memory" }))
+  }
+
+  get multipartStream(): Stream.Stream<Multipart.Part, Multipart.MultipartError> {
+    return Stream.fail(new Multipart.MultipartError({ reason: "InternalError", cause: "multipart is not supported in memory" }))
+  }
+
+  get upgrade(): Effect.Effect<Socket.Socket, HttpServerError.RequestError> {
+    return Effect.fail(
+      new HttpServerError.RequestError({ request: this, reason: "Decode", description: "upgrade is not supported in memory" })
+    )
+  }
+
+  modify(options: {
+    readonly url?: string | undefined
+    readonly headers?: Headers.Headers | undefined
+    readonly remoteAddress?: string | undefined
+  }): InMemoryServerRequest {
+    return new InMemoryServerRequest(
+      this.source,
+      this.method,
+      options.url ?? this.url,
+      this.originalUrl,
+      options.headers ?? this.headers,
+      options.remoteAddress !== undefined ? Option.some(options.remoteAddress) : this.remoteAddress,
+      this.memory
+    )
+  }
+
+  toJSON(): unknown {
+    return IncomingMessage.inspect(this, {
+      _id: "@effect/platform/HttpServerRequest",
+      method: this.method,
+      url: this.originalUrl
+    })
+  }
+}
+;(InMemoryServerRequest.prototype as any)[HttpServerRequest.TypeId] = HttpServerRequest.TypeId
+
+/** A client-side response whose body is already in memory. */
+export class InMemoryClientResponse extends InMemoryIncomingMessage<HttpClientError.ResponseError>
+  implements HttpClientResponse.HttpClientResponse
+{
+  declare readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId
+  private cachedCookies: Cookies.Cookies | undefined
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly status: number,
+    readonly headers: Headers.Headers,
+    private readonly sourceCookies: Cookies.Cookies | undefined,
+    protected readonly memory: MemoryBody
+  ) {
+    super()
+  }
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.none()
+  }
+
+  get cookies(): Cookies.Cookies {
+    if (this.cachedCookies === undefined) {
+      const setCookie = this.headers["set-cookie"]
+      this.cachedCookies = this.sourceCookies !== undefined && !Cookies.isEmpty(this.sourceCookies)
+        ? this.sourceCookies
+        : setCookie !== undefined
+        ? Cookies.fromSetCookie(setCookie)
+        : Cookies.empty
+    }
+    return this.cachedCookies
+  }
+
+  protected decodeError(cause: unknown, description?: string): HttpClientError.ResponseError {
+    return new HttpClientError.ResponseError({
+      request: this.request,
+      response: this,
+      reason: "Decode",
+      cause,
+      description
+    })
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return Effect.fail(this.decodeError(undefined, "formData is not supported in memory"))
+  }
+
+  toJSON(): unknown {
+    return IncomingMessage.inspect(this, {
+      _id: "@effect/platform/HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status
+    })
+  }
+}
+;(InMemoryClientResponse.prototype as any)[HttpClientResponse.TypeId] = HttpClientResponse.TypeId
+
+// ---------------------------------------------------------------------------------------------
+// conversions
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The server's view of a client request sent to `url` (the URL `HttpClient.make` resolved, query
+ * included): method, path + query as `url`/`originalUrl`, the request headers plus `host` (as a
+ * real client adds it), and the body bytes/text without copying. A `Stream` or `FormData` body
+ * yields a request whose body reads fail with a `RequestError` (an HttpApi handler answers 500).
+ */
+export const toServerRequest = (
+  request: HttpClientRequest.HttpClientRequest,
+  url: URL,
+  options?: { readonly remoteAddress?: string | undefined }
+): HttpServerRequest.HttpServerRequest => {
+  const path = url.pathname + url.search
+  const headers = request.headers.host === undefined ? Headers.set(request.headers, "host", url.host) : request.headers
+  return new InMemoryServerRequest(
+    request,
+    request.method,
+    path,
+    path,
+    headers,
+    options?.remoteAddress !== undefined ? Option.some(options.remoteAddress) : Option.none(),
+    fromHttpBody(request.body, "request")
+  )
+}
+
+/**
+ * The client's view of a server response to `request`: status, headers (the server response's,
+ * which already carry content-type/-length; its cookies are also rendered as `set-cookie`), cookies
+ * and the body bytes/text without copying. A HEAD request gets no body, as over the wire.
+ */
+export const toClientResponse = (
+  request: HttpClientRequest.HttpClientRequest,
+  response: HttpServerResponse.HttpServerResponse
+): HttpClientResponse.HttpClientResponse => {
+  let headers = response.headers
+  const cookies = response.cookies
+  if (!Cookies.isEmpty(cookies)) {
+    headers = Headers.set(headers, "set-cookie", Cookies.toSetCookieHeaders(cookies).join(", "))
+  }
+  return new InMemoryClientResponse(
+    request,
+    response.status,
+    headers,
+    cookies,
+    request.method === "HEAD" ? emptyBody : fromHttpBody(response.body, "response")
+  )
+}
+
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "trailers",
+  "transfer-encoding",
+  "upgrade",
+  // recomputed from the relayed body
+  "content-length"
+])
+
+/**
+ * A server response relaying a client response (a gateway forwarding a downstream answer): same
+ * status, headers minus hop-by-hop ones (and those the `connection` header names), the body bytes
+ * and the cookies. Works on any `HttpClientResponse`; on in-memory ones it does not copy.
+ */
+export const toServerResponse = (
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<HttpServerResponse.HttpServerResponse, HttpClientError.ResponseError> =>
+  Effect.map(response.arrayBuffer, (buffer) => {
+    const source = response.headers
+    const named = source.connection
+    const alsoDrop = named === undefined ? undefined : new Set(named.toLowerCase().split(",").map((s) => s.trim()))
+    const cookies = response.cookies
+    const keepSetCookie = Cookies.isEmpty(cookies)
+    const out: Record<string, string> = {}
+    for (const name in source) {
+      if (hopByHop.has(name) || alsoDrop?.has(name) || (!keepSetCookie && name === "set-cookie")) continue
+      out[name] = source[name]
+    }
+    const headers = Headers.unsafeFromRecord(out)
+    const options = { status: response.status, headers, cookies }
+    return buffer.byteLength === 0
+      ? HttpServerResponse.empty(options)
+      : HttpServerResponse.uint8Array(new Uint8Array(buffer), { ...options, contentType: out["content-type"] })
+  })
+
+// ---------------------------------------------------------------------------------------------
+// serving
+// ---------------------------------------------------------------------------------------------
+
+/** Options of `respond` / `makeHandler`. */
+export interface RespondOptions {
+  /**
+   * Called with the cause a real server's request fiber would end with (an unexpected failure or a
+   * defect of the app, already answered with a 5xx), for observation. By default it is dropped, as
+   * the platform's servers drop it unless a logging middleware is installed.
+   */
+  readonly onError?: ((cause: Cause.Cause<unknown>, request: HttpServerRequest.HttpServerRequest) => Effect.Effect<void>) | undefined
+}
+
+const noHandlers = Option.none<HttpApp.PreResponseHandler>()
+
+/**
+ * Runs `app` on `request` (already in the context) the way the platform's servers do, and yields
+ * the response the server would have written.
+ */
+const serve = <E, R>(
+  app: HttpApp.Default<E, R>,
+  request: HttpServerRequest.HttpServerRequest,
+  options: RespondOptions | undefined
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, Exclude<R, Scope.Scope> | HttpServerRequest.HttpServerRequest> =>
+  Effect.suspend(() => {
+    let written: HttpServerResponse.HttpServerResponse | undefined
+    const handled = HttpApp.toHandled(app, (_request, response) => {
+      written = response
+      return Effect.void
+    })
+    return Effect.flatMap(Effect.exit(handled), (exit) => {
+      if (written === undefined) {
+        // toHandled always answers; keep the platform's mapping should it ever not
+        written = HttpServerError.exitResponse(exit as any)
+      }
+      const response = written
+      if (exit._tag === "Failure" && options?.onError !== undefined) {
+        return Effect.as(options.onError(exit.cause, request), response)
+      }
+      return Effect.succeed(response)
+    })
+  })
+
+/**
+ * Pre-response handlers are fiber-local; a caller that is itself serving a request (a gateway) must
+ * not lend its own to the app it calls in-process.
+ */
+const isolated = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.withFiberRuntime((fiber) =>
+    fiber.getFiberRef(HttpApp.currentPreResponseHandlers)._tag === "None"
+      ? effect
+      : Effect.locally(effect, HttpApp.currentPreResponseHandlers, noHandlers)
+  )
+
+/**
+ * Runs an `HttpApp` on one request as a server would, on the calling fiber, with the caller's
+ * context: provides the request, opens and closes a scope for it, applies pre-response handlers and
+ * the tracer middleware, and turns failures and defects into responses exactly like the Node
+ * server (`HttpApp.toHandled` + `HttpServerError.causeResponse`: a `Respondable` error gives its
+ * response, other failures and defects 500, a handler that interrupts itself 503, one interrupted
+ * with `HttpServerError.clientAbortFiberId` 499). It never fails.
+ *
+ * If the calling fiber is interrupted while the app runs, the app's interruptible region is
+ * interrupted, its finalizers run, and `respond` itself ends interrupted (no response).
+ */
+export const respond = <E, R>(
+  app: HttpApp.Default<E, R>,
+  request: HttpServerRequest.HttpServerRequest,
+  options?: RespondOptions
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> =>
+  isolated(Effect.provideService(serve(app, request, options), HttpServerRequest.HttpServerRequest, request)) as any
+
+/**
+ * Like the Node server's `makeHandler`: captures the app's context once (the serving pod's
+ * services) and returns a function running the app on a request with exactly that context — not
+ * the caller's — plus the request.
+ */
+export const makeHandler = <E, R>(
+  app: HttpApp.Default<E, R>,
+  options?: RespondOptions
+): Effect.Effect<
+  (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<HttpServerResponse.HttpServerResponse>,
+  never,
+  Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>
+> =>
+  Effect.map(Effect.context<Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>>(), (context) => {
+    return (request) =>
+      Effect.locally(
+        isolated(serve(app, request, options)),
+        FiberRef.currentContext,
+        Context.add(context, HttpServerRequest.HttpServerRequest, request)
+      ) as Effect.Effect<HttpServerResponse.HttpServerResponse>
+  })
+
+// ---------------------------------------------------------------------------------------------
+// clients
+// ---------------------------------------------------------------------------------------------
+
+/** An `HttpClient` whose requests are answered by `dispatch` (the resolved URL is passed along). */
+export const makeClient = (
+  dispatch: (
+    request: HttpClientRequest.HttpClientRequest,
+    url: URL
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+): HttpClient.HttpClient => HttpClient.make((request, url) => dispatch(request, url))
+
+/**
+ * An `HttpClient` answered in-process by `app`, with the app's context captured now: client request
+ * → `toServerRequest` → app → `toClientResponse`. No network model in between; the simulated links
+ * compose their own dispatch from the same parts.
+ */
+export const makeAppClient = <E, R>(
+  app: HttpApp.Default<E, R>,
+  options?: RespondOptions & { readonly remoteAddress?: string | undefined }
+): Effect.Effect<HttpClient.HttpClient, never, Exclude<R, HttpServerRequest.HttpServerRequest | Scope.Scope>> =>
+  Effect.map(makeHandler(app, options), (handler) =>
+    makeClient((request, url) =>
+      Effect.map(handler(toServerRequest(request, url, options)), (response) => toClientResponse(request, response))
+    ))

@@ -1,0 +1,107 @@
+/**
+ * EventConsumer: a pod's subscription to the bus as a member of its service's consumer group.
+ *
+ * It reads new entries, decodes each into an EventEnvelope and hands it to the service's handler, then
+ * acknowledges. A body that does not decode is dead-lettered with its reason and acknowledged: it can
+ * never stop the consumer. A handler failure leaves the entry pending; the claim loop redelivers
+ * entries idle past `claimIdleMillis` (also those of pods that died), and an entry that has failed
+ * `maxDeliveries` times is dead-lettered. While the bus is unavailable the loops back off and retry.
+ */
+import { Cause, Effect, Either, Schema } from "effect"
+import { type EventEnvelope, EventEnvelopeJson } from "../../domain/Events.js"
+import { type BusEntry, EventBus, Streams } from "../ports/EventBus.js"
+import { PodIdentity } from "../ports/PodIdentity.js"
+import { SystemObserver } from "../ports/SystemObserver.js"
+import { SagaConfig } from "../SagaConfig.js"
+
+const decodeEnvelope = Schema.decodeUnknownEither(EventEnvelopeJson)
+
+export interface Subscription<R> {
+  /** Consumer group: the service's name. */
+  readonly group: string
+  readonly streams: ReadonlyArray<string>
+  /** Handles one event; fails to leave it pending for redelivery. */
+  readonly handle: (envelope: EventEnvelope, entry: BusEntry) => Effect.Effect<void, unknown, R>
+}
+
+const describeParseError = (error: unknown): string => {
+  const text = String((error as { message?: unknown })?.message ?? error)
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text
+}
+
+export const runConsumer = <R>(subscription: Subscription<R>) =>
+  Effect.gen(function*() {
+    const bus = yield* EventBus
+    const config = (yield* SagaConfig).messaging
+    const { pod } = yield* PodIdentity
+    const observer = yield* SystemObserver
+    const { group, streams } = subscription
+
+    const deadLetter = (entry: BusEntry, reason: string) =>
+      bus.publish(
+        Streams.deadLetter,
+        JSON.stringify({ stream: entry.stream, id: entry.id, group, consumer: pod, reason, body: entry.body })
+      ).pipe(Effect.zipRight(observer.note({ _tag: "DeadLettered", pod, stream: entry.stream, id: entry.id, reason })))
+
+    /** Processes one entry; returns true when it may be acknowledged. */
+    const processEntry = (entry: BusEntry) =>
+      Effect.gen(function*() {
+        const decoded = decodeEnvelope(entry.body)
+        if (Either.isLeft(decoded)) {
+          yield* deadLetter(entry, `malformed message: ${describeParseError(decoded.left)}`)
+          return true
+        }
+        const outcome = yield* Effect.exit(subscription.handle(decoded.right, entry))
+        if (outcome._tag === "Success") return true
+        if (Cause.isInterruptedOnly(outcome.cause)) return yield* Effect.interrupt
+        if (entry.deliveryCount >= config.maxDeliveries) {
+          yield* deadLetter(entry, `handler failed ${entry.deliveryCount} times: ${Cause.pretty(outcome.cause).split("\n")[0]}`)
+          return true
+        }
+        yield* Effect.logWarning(`handler failed for ${entry.stream} ${entry.id}; left pending`)
+        return false
+      })
+
+    const processBatch = (entries: ReadonlyArray<BusEntry>) =>
+      Effect.gen(function*() {
+        if (entries.length === 0) return
+        const done = new Map<string, Array<string>>()
+        for (const entry of entries) {
+          if (yield* processEntry(entry)) {
+            const ids = done.get(entry.stream)
+            if (ids) ids.push(entry.id)
+            else done.set(entry.stream, [entry.id])
+          }
+        }
+        for (const [stream, ids] of done) yield* bus.ack(stream, group, ids)
+      })
+
+    const backoff = Effect.sleep(config.retryBackoffMillis)
+    const retrying = <A, E, R2>(effect: Effect.Effect<A, E, R2>) =>
+      effect.pipe(Effect.catchAll(() => backoff), Effect.asVoid)
+
+    // Create the groups before anything else; retry while the bus is down.
+    for (const stream of streams) {
+      while (!(yield* bus.ensureGroup(stream, group).pipe(Effect.as(true), Effect.orElseSucceed(() => false)))) {
+        yield* backoff
+      }
+    }
+
+    const readLoop = Effect.forever(retrying(
+      bus.read({ group, consumer: pod, streams, count: config.readCount, block: config.readBlockMillis }).pipe(
+        Effect.flatMap(processBatch)
+      )
+    ))
+
+    const claimLoop = Effect.forever(
+      Effect.sleep(config.claimEveryMillis).pipe(
+        Effect.zipRight(Effect.forEach(streams, (stream) =>
+          retrying(
+            bus.claimIdle({ stream, group, consumer: pod, minIdle: config.claimIdleMillis, count: config.readCount })
+              .pipe(Effect.flatMap(processBatch))
+          ), { discard: true }))
+      )
+    )
+
+    yield* Effect.all([readLoop, claimLoop], { concurrency: 2, discard: true })
+  })

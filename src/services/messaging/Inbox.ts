@@ -1,0 +1,30 @@
+/**
+ * Idempotent inbox: a consumed event's id is recorded in the same transaction as the effect it has,
+ * so a redelivered or duplicated event has no second effect.
+ */
+import { SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Effect } from "effect"
+
+export const inboxMigration = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  yield* sql`CREATE TABLE inbox (event_id TEXT PRIMARY KEY, group_name TEXT NOT NULL)`
+})
+
+/**
+ * Runs `effect` once per event id, inside a transaction with the inbox record. Returns whether it ran
+ * (false: a duplicate, already processed).
+ */
+export const processOnce = <E, R>(group: string, eventId: string, effect: Effect.Effect<void, E, R>) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    return yield* sql.withTransaction(
+      Effect.gen(function*() {
+        const inserted = yield* sql<{ event_id: string }>`INSERT INTO inbox (event_id, group_name) VALUES (${eventId}, ${group})
+          ON CONFLICT DO NOTHING RETURNING event_id`
+        if (inserted.length === 0) return false
+        yield* effect
+        return true
+      })
+    )
+  }) as Effect.Effect<boolean, E | SqlError, R | SqlClient.SqlClient>

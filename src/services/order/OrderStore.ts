@@ -1,0 +1,76 @@
+/**
+ * The order service's database: the orders table plus its outbox and inbox, and the queries on them.
+ */
+import { SqlClient } from "@effect/sql"
+import { Effect, Option } from "effect"
+import { MenuId, OrderId } from "../../domain/Ids.js"
+import { Money } from "../../domain/Money.js"
+import { Order, type OrderStatus } from "../../domain/Order.js"
+import { inboxMigration } from "../messaging/Inbox.js"
+import { outboxMigration } from "../messaging/Outbox.js"
+
+export const orderMigrations = {
+  "1_orders": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`CREATE TABLE orders (
+      order_id INTEGER PRIMARY KEY AUTOINCREMENT,
+      menu_id INTEGER NOT NULL,
+      price INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      created_at REAL NOT NULL
+    )`
+    yield* sql`CREATE INDEX orders_pending ON orders (status, created_at)`
+  }),
+  "2_outbox": outboxMigration,
+  "3_inbox": inboxMigration
+}
+
+interface OrderRow {
+  readonly order_id: number
+  readonly menu_id: number
+  readonly price: number
+  readonly status: OrderStatus
+}
+
+const toOrder = (row: OrderRow) =>
+  new Order({
+    orderId: OrderId.make(row.order_id),
+    menuId: MenuId.make(row.menu_id),
+    price: Money.make(row.price),
+    status: row.status
+  }, { disableValidation: true })
+
+export const insertPending = (menuId: MenuId, price: Money) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    const rows = yield* sql<OrderRow>`INSERT INTO orders (menu_id, price, status, created_at)
+      VALUES (${menuId}, ${price}, 'Pending', ${now}) RETURNING order_id, menu_id, price, status`
+    return toOrder(rows[0]!)
+  })
+
+export const findOrder = (orderId: OrderId) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<OrderRow>`SELECT order_id, menu_id, price, status FROM orders WHERE order_id = ${orderId}`
+    return rows.length === 0 ? Option.none() : Option.some(toOrder(rows[0]!))
+  })
+
+export const saveStatus = (order: Order) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql`UPDATE orders SET status = ${order.status} WHERE order_id = ${order.orderId}`.pipe(Effect.asVoid))
+
+/** Pending orders created before `before`: their payment call was abandoned by a pod that died. */
+export const findAbandoned = (before: number) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<OrderRow>`SELECT order_id, menu_id, price, status FROM orders
+      WHERE status = 'Pending' AND created_at < ${before} ORDER BY order_id LIMIT 100`
+    return rows.map(toOrder)
+  })
+
+export const allOrders = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql<OrderRow>`SELECT order_id, menu_id, price, status FROM orders ORDER BY order_id`
+  return rows.map(toOrder)
+})

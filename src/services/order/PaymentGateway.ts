@@ -1,0 +1,98 @@
+/**
+ * PaymentGateway: order's synchronous call to payment (NFR1), behind a timeout and a circuit breaker.
+ *
+ * The call goes to one of payment's ready endpoints, round-robin. It fails with PaymentCallFailed when
+ * payment refuses the charge, is unreachable or answers an error, when it does not answer within the
+ * timeout (610 ms by default, the seed's Hystrix setting), or at once while the breaker is open.
+ * A timed-out call may still complete at payment; order then cancels the order, and payment refunds
+ * (see OrderHandlers.ts and the note in docs/ARCHITECTURE.md).
+ */
+import { HttpApiClient, HttpClient } from "@effect/platform"
+import { Context, Data, Effect, Layer } from "effect"
+import type { OrderId } from "../../domain/Ids.js"
+import type { Money } from "../../domain/Money.js"
+import type { Payment } from "../../domain/Payment.js"
+import { ChargeOrder, PaymentApi } from "../payment/PaymentApi.js"
+import { PodIdentity } from "../ports/PodIdentity.js"
+import { makeRoundRobin, ServiceDirectory } from "../ports/ServiceDirectory.js"
+import { SystemObserver } from "../ports/SystemObserver.js"
+import * as CircuitBreaker from "../resilience/CircuitBreaker.js"
+import { SagaConfig } from "../SagaConfig.js"
+
+export type PaymentFailureReason = "timeout" | "circuit-open" | "refused" | "unreachable" | "error"
+
+export class PaymentCallFailed extends Data.TaggedError("PaymentCallFailed")<{
+  readonly reason: PaymentFailureReason
+  readonly detail: string
+}> {}
+
+export interface PaymentGatewayShape {
+  readonly charge: (orderId: OrderId, amount: Money) => Effect.Effect<Payment, PaymentCallFailed>
+  readonly breaker: CircuitBreaker.CircuitBreaker
+}
+
+export class PaymentGateway extends Context.Tag("starcoffee/order/PaymentGateway")<PaymentGateway, PaymentGatewayShape>() {
+  /** Over HTTP, through the world's HttpClient and ServiceDirectory. One breaker per pod, as Hystrix has. */
+  static readonly Http = Layer.effect(
+    PaymentGateway,
+    Effect.gen(function*() {
+      const config = yield* SagaConfig
+      const observer = yield* SystemObserver
+      const { pod } = yield* PodIdentity
+      const directory = yield* ServiceDirectory
+      const nextEndpoint = makeRoundRobin(directory, "payment")
+      const httpClient = yield* HttpClient.HttpClient
+      // One typed client per endpoint, built on first use.
+      const clients = new Map<string, Effect.Effect.Success<ReturnType<typeof makeClient>>>()
+      const makeClient = (baseUrl: string) => HttpApiClient.makeWith(PaymentApi, { httpClient, baseUrl })
+      const clientFor = (baseUrl: string) => {
+        const cached = clients.get(baseUrl)
+        return cached
+          ? Effect.succeed(cached)
+          : Effect.tap(makeClient(baseUrl), (client) => Effect.sync(() => clients.set(baseUrl, client)))
+      }
+      const breaker = yield* CircuitBreaker.make("order→payment", {
+        ...config.order.breaker,
+        onTransition: (t) =>
+          observer.note({ _tag: "BreakerTransition", pod, breaker: t.name, from: t.from, to: t.to, reason: t.reason })
+      })
+      const timeout = config.order.paymentTimeoutMillis
+
+      const call = (orderId: OrderId, amount: Money) =>
+        nextEndpoint.pipe(
+          Effect.flatMap((base) =>
+            base === undefined
+              ? Effect.fail(new PaymentCallFailed({ reason: "unreachable", detail: "payment has no ready endpoint" }))
+              : clientFor(base)
+          ),
+          Effect.flatMap((client) => client.payments.charge({ payload: new ChargeOrder({ orderId, amount }) })),
+          Effect.catchAll((error): Effect.Effect<never, PaymentCallFailed> => {
+            const e = error as { _tag?: string; message?: string }
+            if (e._tag === "PaymentCallFailed") return Effect.fail(error as PaymentCallFailed)
+            if (e._tag === "Conflict") {
+              return Effect.fail(new PaymentCallFailed({ reason: "refused", detail: e.message ?? "refused" }))
+            }
+            if (e._tag === "RequestError") {
+              return Effect.fail(new PaymentCallFailed({ reason: "unreachable", detail: e.message ?? "unreachable" }))
+            }
+            return Effect.fail(new PaymentCallFailed({ reason: "error", detail: e.message ?? String(e._tag) }))
+          }),
+          Effect.timeoutFail({
+            duration: timeout,
+            onTimeout: () => new PaymentCallFailed({ reason: "timeout", detail: `no answer within ${timeout} ms` })
+          })
+        )
+
+      return {
+        breaker,
+        charge: (orderId, amount) =>
+          breaker.protect(call(orderId, amount)).pipe(
+            Effect.catchTag("CircuitBreakerOpen", (open) =>
+              Effect.fail(
+                new PaymentCallFailed({ reason: "circuit-open", detail: `breaker open, retry in ${open.retryAfterMillis} ms` })
+              ))
+          )
+      }
+    })
+  )
+}

@@ -1,0 +1,84 @@
+/**
+ * The payment service's database: one payment row per order, plus outbox and inbox, and the
+ * transactional command that charges or refunds.
+ */
+import { SqlClient } from "@effect/sql"
+import { Effect, Either, Option } from "effect"
+import { OrderId } from "../../domain/Ids.js"
+import { Money } from "../../domain/Money.js"
+import * as Payment from "../../domain/Payment.js"
+import type { IllegalTransition } from "../../domain/DomainError.js"
+import type { EventId } from "../../domain/Ids.js"
+import { inboxMigration } from "../messaging/Inbox.js"
+import { appendToOutbox, outboxMigration } from "../messaging/Outbox.js"
+
+export const paymentMigrations = {
+  "1_payments": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`CREATE TABLE payments (
+      order_id INTEGER PRIMARY KEY,
+      amount INTEGER NOT NULL,
+      status TEXT NOT NULL,
+      refunds INTEGER NOT NULL DEFAULT 0
+    )`
+  }),
+  "2_outbox": outboxMigration,
+  "3_inbox": inboxMigration
+}
+
+interface PaymentRow {
+  readonly order_id: number
+  readonly amount: number
+  readonly status: Payment.PaymentStatus
+  readonly refunds: number
+}
+
+const toPayment = (row: PaymentRow) =>
+  new Payment.Payment({ orderId: OrderId.make(row.order_id), amount: Money.make(row.amount), status: row.status }, {
+    disableValidation: true
+  })
+
+export const findPayment = (orderId: OrderId) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const rows = yield* sql<PaymentRow>`SELECT order_id, amount, status, refunds FROM payments WHERE order_id = ${orderId}`
+    return rows.length === 0 ? Option.none() : Option.some(toPayment(rows[0]!))
+  })
+
+/**
+ * Applies a command to an order's payment in one transaction with its outbox rows. `force` re-emits a
+ * refund even when already refunded (the double-refund mutant).
+ */
+export const applyPaymentCommand = (
+  orderId: OrderId,
+  command: Payment.PaymentCommand,
+  causationId: EventId | null,
+  options: { readonly forceRefund?: boolean } = {}
+) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    return yield* sql.withTransaction(Effect.gen(function*() {
+      const current = Option.getOrElse(yield* findPayment(orderId), () => Payment.none(orderId))
+      const decided = Payment.decide(current, command)
+      if (Either.isLeft(decided)) return Either.left<IllegalTransition>(decided.left)
+      let { events, next } = decided.right
+      if (options.forceRefund && command._tag === "Refund" && current.status === "Refunded") {
+        events = Payment.decide(new Payment.Payment({ ...current, status: "Approved" }), command).pipe(
+          Either.map((d) => d.events),
+          Either.getOrElse(() => [])
+        )
+      }
+      if (next !== current || events.length > 0) {
+        const refunds = events.filter((e) => e._tag === "PaymentCancelled").length
+        yield* sql`INSERT INTO payments (order_id, amount, status, refunds) VALUES (${orderId}, ${next.amount}, ${next.status}, ${refunds})
+          ON CONFLICT (order_id) DO UPDATE SET amount = excluded.amount, status = excluded.status, refunds = refunds + excluded.refunds`
+      }
+      yield* appendToOutbox(events, causationId)
+      return Either.right({ payment: next, published: events.length > 0 })
+    }))
+  })
+
+export const allPayments = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  return yield* sql<PaymentRow>`SELECT order_id, amount, status, refunds FROM payments ORDER BY order_id`
+})

@@ -1,0 +1,40 @@
+/**
+ * The payment service's background work: refunds (PaymentCancelled) when an order is given up on
+ * (OrderCancelled "payment-failed") or its coffee is cancelled (CoffeeCancelled), and relays its outbox.
+ */
+import { Effect } from "effect"
+import type { EventEnvelope } from "../../domain/Events.js"
+import { runConsumer } from "../messaging/EventConsumer.js"
+import { processOnce } from "../messaging/Inbox.js"
+import { notifyRelay } from "../messaging/Outbox.js"
+import { runOutboxRelay } from "../messaging/OutboxRelay.js"
+import { isOn } from "../Mutants.js"
+import { Streams } from "../ports/EventBus.js"
+import { applyPaymentCommand } from "./PaymentStore.js"
+
+const GROUP = "payment"
+
+const onEvent = (envelope: EventEnvelope) =>
+  Effect.gen(function*() {
+    const event = envelope.event
+    const refund = (event._tag === "OrderCancelled" && event.reason === "payment-failed") ||
+      event._tag === "CoffeeCancelled"
+    if (!refund) return
+    const doubleRefund = yield* isOn("double-refund")
+    let published = false
+    yield* processOnce(
+      GROUP,
+      envelope.eventId,
+      applyPaymentCommand(event.orderId, { _tag: "Refund" }, envelope.eventId, { forceRefund: doubleRefund }).pipe(
+        Effect.map((result) => {
+          published = result._tag === "Right" && result.right.published
+        })
+      )
+    )
+    if (published) yield* notifyRelay
+  })
+
+export const paymentWorkers = Effect.all([
+  runOutboxRelay,
+  runConsumer({ group: GROUP, streams: [Streams.order, Streams.make], handle: onEvent })
+], { concurrency: "unbounded", discard: true })
