@@ -3,10 +3,10 @@
  * background workers and its database migrations — and the ports it requires. Worlds provide the
  * ports; services never know which world they are in.
  */
-import type { HttpApi } from "@effect/platform"
 import type { HttpClient } from "@effect/platform"
 import type { SqlClient } from "@effect/sql"
-import type { Effect, Layer, Scope } from "effect"
+import type { Effect, Scope } from "effect"
+import type { PodApp } from "./http/HttpApiApp.js"
 import type { Mutants } from "./Mutants.js"
 import type { EventBus } from "./ports/EventBus.js"
 import type { PodIdentity } from "./ports/PodIdentity.js"
@@ -29,8 +29,8 @@ export type ServicePorts =
 
 export interface ServiceDefinition {
   readonly name: ServiceName
-  /** The service's HttpApi with its handlers (HttpApiBuilder.api(...) with its groups provided). */
-  readonly api: Layer.Layer<HttpApi.Api, never, ServicePorts>
+  /** Builds one pod's HTTP app in the pod's scope (see http/HttpApiApp.ts for HttpApi services). */
+  readonly app: Effect.Effect<PodApp, never, ServicePorts | Scope.Scope>
   /** Background work of one pod: outbox relay, bus consumers, sweepers. Runs until the pod stops. */
   readonly workers: Effect.Effect<void, never, ServicePorts | Scope.Scope>
   /** Migrations of the service's own database, keyed "N_name". */

@@ -117,6 +117,7 @@ describe("CircuitBreaker (Hystrix model)", () => {
       expect(ran).toBe(1)
       expect(Either.isLeft(second) && second.left).toMatchObject({ _tag: "CircuitBreakerOpen", retryAfterMillis: 0 })
       expect(yield* cb.state).toBe("HalfOpen")
+      expect((yield* cb.metrics).rejected).toBe(1)
       yield* TestClock.adjust("1 second")
       yield* Fiber.join(trial)
       expect(yield* cb.state).toBe("Closed")

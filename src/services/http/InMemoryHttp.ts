@@ -103,6 +103,11 @@ class MemoryBody {
 
 const emptyBody = new MemoryBody(emptyBytes, "")
 
+/** The defect a server request's body reads die with when its body could not be carried. */
+export class UnsupportedBody extends Error {
+  override readonly name = "UnsupportedBody"
+}
+
 /** The in-memory form of an outgoing `HttpBody` (a client request's or a server response's). */
 const fromHttpBody = (body: HttpBody.HttpBody, side: string): MemoryBody => {
   switch (body._tag) {
@@ -146,6 +151,11 @@ abstract class InMemoryIncomingMessage<E> extends Inspectable.Class implements I
   /** What `json` yields for an empty body (`null` for both the Node server and the client). */
   protected readonly emptyJson: unknown = null
 
+  /**
+   * A body the transport could not carry. The server request dies (a typed `RequestError` would be
+   * answered 400 by the platform, blaming the client for a limit of the simulation: a defect gives
+   * 500); the client response fails with a `ResponseError`.
+   */
   protected unsupported<A>(): Effect.Effect<A, E> {
     return Effect.fail(this.decodeError(undefined, this.memory.unsupported))
   }
@@ -217,6 +227,10 @@ export class InMemoryServerRequest extends InMemoryIncomingMessage<HttpServerErr
 
   protected decodeError(cause: unknown, description?: string): HttpServerError.RequestError {
     return new HttpServerError.RequestError({ request: this, reason: "Decode", cause, description })
+  }
+
+  protected override unsupported<A>(): Effect.Effect<A, HttpServerError.RequestError> {
+    return Effect.die(new UnsupportedBody(`${this.method} ${this.url}: ${this.memory.unsupported}`))
   }
 
   get cookies(): Record<string, string> {

@@ -3,6 +3,7 @@
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { Layer } from "effect"
+import { httpApiApp } from "../http/HttpApiApp.js"
 import type { ServiceDefinition } from "../ServiceDefinition.js"
 import { MakeApi } from "./MakeApi.js"
 import { MakeHealthHandlers, MakesHandlers } from "./MakeHandlers.js"
@@ -11,7 +12,7 @@ import { makeWorkers } from "./MakeWorkers.js"
 
 export const MakeService: ServiceDefinition = {
   name: "make",
-  api: HttpApiBuilder.api(MakeApi).pipe(Layer.provide([MakesHandlers, MakeHealthHandlers])),
+  app: httpApiApp(HttpApiBuilder.api(MakeApi).pipe(Layer.provide([MakesHandlers, MakeHealthHandlers]))),
   workers: makeWorkers,
   migrations: makeMigrations
 }

@@ -3,6 +3,7 @@
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { Layer } from "effect"
+import { httpApiApp } from "../http/HttpApiApp.js"
 import type { ServiceDefinition } from "../ServiceDefinition.js"
 import { MypageApi } from "./MypageApi.js"
 import { MypageHealthHandlers, MypagesHandlers } from "./MypageHandlers.js"
@@ -11,7 +12,7 @@ import { mypageWorkers } from "./MypageWorkers.js"
 
 export const MypageService: ServiceDefinition = {
   name: "mypage",
-  api: HttpApiBuilder.api(MypageApi).pipe(Layer.provide([MypagesHandlers, MypageHealthHandlers])),
+  app: httpApiApp(HttpApiBuilder.api(MypageApi).pipe(Layer.provide([MypagesHandlers, MypageHealthHandlers]))),
   workers: mypageWorkers,
   migrations: mypageMigrations
 }

@@ -3,6 +3,7 @@
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { Layer } from "effect"
+import { httpApiApp } from "../http/HttpApiApp.js"
 import type { ServiceDefinition } from "../ServiceDefinition.js"
 import { OrderApi } from "./OrderApi.js"
 import { OrderHealthHandlers, OrdersHandlers } from "./OrderHandlers.js"
@@ -12,10 +13,10 @@ import { PaymentGateway } from "./PaymentGateway.js"
 
 export const OrderService: ServiceDefinition = {
   name: "order",
-  api: HttpApiBuilder.api(OrderApi).pipe(
+  app: httpApiApp(HttpApiBuilder.api(OrderApi).pipe(
     Layer.provide([OrdersHandlers, OrderHealthHandlers]),
     Layer.provide(PaymentGateway.Http)
-  ),
+  )),
   workers: orderWorkers,
   migrations: orderMigrations
 }

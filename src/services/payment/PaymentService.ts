@@ -3,6 +3,7 @@
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { Layer } from "effect"
+import { httpApiApp } from "../http/HttpApiApp.js"
 import type { ServiceDefinition } from "../ServiceDefinition.js"
 import { PaymentApi } from "./PaymentApi.js"
 import { PaymentHealthHandlers, PaymentsHandlers } from "./PaymentHandlers.js"
@@ -11,7 +12,7 @@ import { paymentWorkers } from "./PaymentWorkers.js"
 
 export const PaymentService: ServiceDefinition = {
   name: "payment",
-  api: HttpApiBuilder.api(PaymentApi).pipe(Layer.provide([PaymentsHandlers, PaymentHealthHandlers])),
+  app: httpApiApp(HttpApiBuilder.api(PaymentApi).pipe(Layer.provide([PaymentsHandlers, PaymentHealthHandlers]))),
   workers: paymentWorkers,
   migrations: paymentMigrations
 }

@@ -345,7 +345,7 @@ const build = (
 
   /** Lazily apply Open → HalfOpen once the wait duration has elapsed. */
   const advance = (now: number): void => {
-    if (state === "Open" && now > openedAt + waitMillis) {
+    if (state === "Open" && now >= openedAt + waitMillis) {
       transition("HalfOpen", openedAt + waitMillis, `wait duration ${waitMillis}ms elapsed`)
     }
   }

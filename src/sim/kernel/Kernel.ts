@@ -504,9 +504,10 @@ export class Kernel {
           batch[pos++] = undefined
           this.curPos = pos
           this.tasksRun++
+          this.steps++
           task()
           if (this.rootDone) return Stop.Done
-          if (++this.steps >= stepLimit) return Stop.StepLimit
+          if (this.steps >= stepLimit) return Stop.StepLimit
         }
       }
       // 2. Idle: advance virtual time to the earliest timer and fire it (or every timer
@@ -521,9 +522,10 @@ export class Kernel {
       do {
         const timer = timers.pop()!
         this.timersFired++
+        this.steps++
         timer.fire()
         if (this.rootDone) return Stop.Done
-        if (++this.steps >= stepLimit) return Stop.StepLimit
+        if (this.steps >= stepLimit) return Stop.StepLimit
       } while (this.batchTimers && timers.peekAtMillis() === at)
     }
   }

@@ -1,0 +1,52 @@
+/**
+ * SimDisk: each service's SQLite database, in memory, owned by the simulated node rather than by a
+ * pod — so a pod that is killed and restarted finds its data again, as with a persistent volume.
+ * Migrations run once, when the disk is created.
+ */
+import { SqlClient } from "@effect/sql"
+import * as Migrator from "@effect/sql/Migrator"
+import { SqliteClient } from "@effect/sql-sqlite-node"
+import { type Context, Effect, Layer, type Scope } from "effect"
+import type { ServiceName } from "../../services/ports/ServiceDirectory.js"
+import type { ServiceDefinition } from "../../services/ServiceDefinition.js"
+
+export type ServiceDatabase = Context.Context<SqlClient.SqlClient>
+
+const runMigrations = Migrator.make({})
+
+/** Opens one in-memory database for a service and migrates it. */
+export const openDatabase = (definition: ServiceDefinition): Effect.Effect<ServiceDatabase, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    const context = yield* Layer.build(
+      SqliteClient.layer({ filename: ":memory:", disableWAL: true }).pipe(Layer.orDie)
+    )
+    if (Object.keys(definition.migrations).length > 0) {
+      yield* runMigrations({ loader: Migrator.fromRecord(definition.migrations) }).pipe(
+        Effect.provide(context),
+        Effect.orDie
+      )
+    }
+    return context as Context.Context<SqlClient.SqlClient>
+  })
+
+export class SimDisk {
+  constructor(private readonly databases: ReadonlyMap<ServiceName, ServiceDatabase>) {}
+
+  static make(definitions: ReadonlyArray<ServiceDefinition>): Effect.Effect<SimDisk, never, Scope.Scope> {
+    return Effect.map(
+      Effect.forEach(definitions, (d) => Effect.map(openDatabase(d), (db) => [d.name, db] as const)),
+      (pairs) => new SimDisk(new Map(pairs))
+    )
+  }
+
+  database(service: ServiceName): ServiceDatabase {
+    const db = this.databases.get(service)
+    if (!db) throw new Error(`no database for ${service}`)
+    return db
+  }
+
+  /** Runs a query against a service's database (for checkers reading the services' truth). */
+  query<A, E>(service: ServiceName, effect: Effect.Effect<A, E, SqlClient.SqlClient>): Effect.Effect<A, E> {
+    return Effect.provide(effect, this.database(service))
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * History: the record of one simulated run, in virtual-time order — client operations as
+ * invoke / ok / fail / info (Jepsen's vocabulary: info means the outcome is unknown, e.g. a timeout),
+ * domain events as published, faults, cluster changes and service notes (breaker transitions,
+ * dead letters). Checkers read it after the run; its trace hash is the run's fingerprint:
+ * same code + same seed ⇒ same hash, in any process.
+ */
+import { createHash, type Hash } from "node:crypto"
+import type { SystemNote } from "../../services/ports/SystemObserver.js"
+
+export type Operation = "place" | "cancel" | "status"
+
+export type HistoryEntry =
+  | {
+    readonly t: number
+    readonly type: "invoke"
+    readonly process: number
+    readonly op: Operation
+    readonly orderId?: number
+  }
+  | {
+    readonly t: number
+    readonly type: "ok" | "fail" | "info"
+    readonly process: number
+    readonly op: Operation
+    readonly orderId?: number
+    /** HTTP status, or 0 when there was no answer. */
+    readonly status: number
+    readonly latencyMs: number
+    readonly detail?: string
+  }
+  | {
+    readonly t: number
+    readonly type: "event"
+    readonly stream: string
+    readonly eventId: string
+    readonly kind: string
+    readonly orderId: number
+    readonly pod: string
+  }
+  | { readonly t: number; readonly type: "fault"; readonly phase: "start" | "end"; readonly fault: string }
+  | { readonly t: number; readonly type: "cluster"; readonly action: string; readonly pod: string; readonly detail?: string }
+  | { readonly t: number; readonly type: "note"; readonly note: SystemNote }
+
+export class History {
+  readonly entries: Array<HistoryEntry> = []
+  private readonly hash: Hash = createHash("sha256")
+
+  record(entry: HistoryEntry): void {
+    this.entries.push(entry)
+    this.hash.update(JSON.stringify(entry))
+    this.hash.update("\n")
+  }
+
+  /** The trace hash over every entry so far (hex). Does not consume the running hash. */
+  traceHash(): string {
+    return this.hash.copy().digest("hex")
+  }
+
+  get length(): number {
+    return this.entries.length
+  }
+}

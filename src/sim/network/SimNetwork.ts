@@ -1,0 +1,164 @@
+/**
+ * The simulated network: HTTP between nodes (pods and workload clients) over links between node
+ * groups (a service name, or "client"), carrying in-memory requests to the target pod's real HttpApi
+ * handlers and the answers back.
+ *
+ * Faults modelled, per directed link (turmoil's verbs): latency (a distribution per direction),
+ * drop (a request lost with a probability), partition (symmetric or one-way: nothing crosses),
+ * hold / release (messages wait on the link until released). A lost request or answer is never
+ * answered: the caller sees exactly what it would over a socket — its own timeout. A request to a
+ * host with no running pod fails at once with a transport error (connection refused), and one to a
+ * pod that dies meanwhile with a connection reset.
+ */
+import { HttpClientError, type HttpClientRequest } from "@effect/platform"
+import { Deferred, Effect, Random } from "effect"
+import { type Distribution, sample, uniform } from "../../services/Distribution.js"
+import { makeClient, toClientResponse, toServerRequest } from "../../services/http/InMemoryHttp.js"
+import type { Resolver } from "./Endpoint.js"
+
+export interface NetworkOptions {
+  /** One-way latency of every link unless a fault overrides it. Default: uniform 1–3 ms. */
+  readonly defaultLatency?: Distribution
+}
+
+interface LinkState {
+  latency: Distribution | undefined
+  dropProbability: number
+  partitioned: boolean
+  held: Deferred.Deferred<void> | undefined
+}
+
+const linkKey = (from: string, to: string) => `${from}>${to}`
+
+export interface NetworkCounters {
+  requests: number
+  refused: number
+  dropped: number
+  partitioned: number
+  reset: number
+}
+
+export class SimNetwork {
+  private readonly links = new Map<string, LinkState>()
+  private resolver: Resolver = () => undefined
+  private readonly defaultLatency: Distribution
+  readonly counters: NetworkCounters = { requests: 0, refused: 0, dropped: 0, partitioned: 0, reset: 0 }
+
+  constructor(options: NetworkOptions = {}) {
+    this.defaultLatency = options.defaultLatency ?? uniform(1, 3)
+  }
+
+  setResolver(resolver: Resolver): void {
+    this.resolver = resolver
+  }
+
+  private link(from: string, to: string): LinkState {
+    const key = linkKey(from, to)
+    let state = this.links.get(key)
+    if (!state) {
+      state = { latency: undefined, dropProbability: 0, partitioned: false, held: undefined }
+      this.links.set(key, state)
+    }
+    return state
+  }
+
+  // ---- faults -----------------------------------------------------------------------------
+
+  /** Nothing crosses between a and b, in either direction. */
+  partition(a: string, b: string): void {
+    this.link(a, b).partitioned = true
+    this.link(b, a).partitioned = true
+  }
+  /** Nothing crosses from `from` to `to`; the other direction still works. */
+  partitionOneWay(from: string, to: string): void {
+    this.link(from, to).partitioned = true
+  }
+  /** Heals a partition in both directions. */
+  repair(a: string, b: string): void {
+    this.link(a, b).partitioned = false
+    this.link(b, a).partitioned = false
+  }
+  setLatency(from: string, to: string, latency: Distribution | undefined): void {
+    this.link(from, to).latency = latency
+  }
+  setDropProbability(from: string, to: string, probability: number): void {
+    this.link(from, to).dropProbability = Math.min(1, Math.max(0, probability))
+  }
+  /** Messages from `from` to `to` wait on the link until `release`. */
+  hold(from: string, to: string): Effect.Effect<void> {
+    const link = this.link(from, to)
+    if (link.held) return Effect.void
+    return Effect.map(Deferred.make<void>(), (latch) => {
+      link.held = latch
+    })
+  }
+  release(from: string, to: string): Effect.Effect<void> {
+    const link = this.link(from, to)
+    const latch = link.held
+    link.held = undefined
+    return latch ? Deferred.succeed(latch, undefined).pipe(Effect.asVoid) : Effect.void
+  }
+  /** Every link back to healthy defaults. */
+  healAll(): Effect.Effect<void> {
+    return Effect.forEach([...this.links.values()], (link) => {
+      link.partitioned = false
+      link.dropProbability = 0
+      link.latency = undefined
+      const latch = link.held
+      link.held = undefined
+      return latch ? Deferred.succeed(latch, undefined) : Effect.void
+    }, { discard: true })
+  }
+
+  // ---- transport --------------------------------------------------------------------------
+
+  /** One trip over a directed link: held, lost (never returns) or delayed. */
+  private traverse(from: string, to: string): Effect.Effect<void> {
+    const link = this.links.get(linkKey(from, to))
+    const latency = link?.latency ?? this.defaultLatency
+    if (link === undefined) return Effect.flatMap(sample(latency), (ms) => Effect.sleep(ms))
+    return Effect.gen(this, function*() {
+      if (link.held) yield* Deferred.await(link.held)
+      if (link.partitioned) {
+        this.counters.partitioned++
+        return yield* Effect.never
+      }
+      if (link.dropProbability > 0 && (yield* Random.next) < link.dropProbability) {
+        this.counters.dropped++
+        return yield* Effect.never
+      }
+      yield* Effect.sleep(yield* sample(latency))
+    })
+  }
+
+  /** The HttpClient of a node in group `from` (a service name, or "client"). */
+  clientFor(from: string) {
+    return makeClient((request, url) => this.send(from, request, url))
+  }
+
+  private send(from: string, request: HttpClientRequest.HttpClientRequest, url: URL) {
+    return Effect.gen(this, function*() {
+      this.counters.requests++
+      const host = url.hostname
+      const target = this.resolver(host)
+      if (target === undefined) {
+        yield* this.traverse(from, host)
+        this.counters.refused++
+        return yield* Effect.fail(
+          new HttpClientError.RequestError({ request, reason: "Transport", description: `connection refused: ${host}` })
+        )
+      }
+      yield* this.traverse(from, target.service)
+      const response = yield* target.serve(toServerRequest(request, url, { remoteAddress: from })).pipe(
+        Effect.catchAll((reset) => {
+          this.counters.reset++
+          return Effect.fail(
+            new HttpClientError.RequestError({ request, reason: "Transport", description: `${reset.reason}: ${host}` })
+          )
+        })
+      )
+      yield* this.traverse(target.service, from)
+      return toClientResponse(request, response)
+    })
+  }
+}

@@ -1,0 +1,370 @@
+import {
+  HttpApi,
+  HttpApiBuilder,
+  HttpApiClient,
+  HttpApiEndpoint,
+  HttpApiGroup,
+  HttpApiSchema,
+  HttpApp,
+  HttpBody,
+  HttpClient,
+  HttpClientRequest,
+  HttpRouter,
+  HttpServer,
+  HttpServerRequest,
+  HttpServerResponse
+} from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { Cause, Deferred, Effect, Exit, Fiber, Layer, Option, Schema, Stream } from "effect"
+import {
+  makeAppClient,
+  makeClient,
+  makeHandler,
+  respond,
+  toClientResponse,
+  toServerRequest,
+  toServerResponse
+} from "../../src/services/http/InMemoryHttp.js"
+
+// ---- a tiny API -------------------------------------------------------------------------------
+
+class Thing extends Schema.Class<Thing>("Thing")({ id: Schema.String, name: Schema.String, qty: Schema.Number }) {}
+
+class ThingNotFound extends Schema.TaggedError<ThingNotFound>()(
+  "ThingNotFound",
+  { id: Schema.String },
+  HttpApiSchema.annotations({ status: 404 })
+) {}
+
+class Echo extends Schema.Class<Echo>("Echo")({
+  q: Schema.String,
+  n: Schema.Number,
+  tag: Schema.String,
+  url: Schema.String,
+  host: Schema.String
+}) {}
+
+const Api = HttpApi.make("things").add(
+  HttpApiGroup.make("things")
+    .add(
+      HttpApiEndpoint.post("create", "/things")
+        .setPayload(Schema.Struct({ name: Schema.String, qty: Schema.Number }))
+        .addSuccess(Thing, { status: 201 })
+    )
+    .add(
+      HttpApiEndpoint.get("get", "/things/:id")
+        .setPath(Schema.Struct({ id: Schema.String }))
+        .addSuccess(Thing)
+        .addError(ThingNotFound)
+    )
+    .add(
+      HttpApiEndpoint.get("echo", "/echo")
+        .setUrlParams(Schema.Struct({ q: Schema.String, n: Schema.NumberFromString }))
+        .setHeaders(Schema.Struct({ "x-tag": Schema.String }))
+        .addSuccess(Echo)
+    )
+    .add(HttpApiEndpoint.get("boom", "/boom").addSuccess(Thing))
+    .add(HttpApiEndpoint.get("quit", "/quit").addSuccess(Thing))
+    .add(HttpApiEndpoint.get("hang", "/hang").addSuccess(Thing))
+)
+
+/** Set by the "hang" test: completed when the handler starts, and when it is interrupted. */
+let hang: { started: Deferred.Deferred<void>; interrupted: Deferred.Deferred<void> } | undefined
+
+const ThingsLive = HttpApiBuilder.group(Api, "things", (handlers) =>
+  handlers
+    .handle("create", ({ payload }) => Effect.succeed(new Thing({ id: "t-1", name: payload.name, qty: payload.qty })))
+    .handle("get", ({ path }) =>
+      path.id === "t-1"
+        ? Effect.succeed(new Thing({ id: "t-1", name: "cup", qty: 2 }))
+        : Effect.fail(new ThingNotFound({ id: path.id })))
+    .handle("echo", ({ headers, request, urlParams }) =>
+      Effect.succeed(
+        new Echo({ q: urlParams.q, n: urlParams.n, tag: headers["x-tag"], url: request.url, host: request.headers.host ?? "" })
+      ))
+    .handle("boom", () => Effect.die(new Error("kaboom")))
+    .handle("quit", () => Effect.interrupt)
+    .handle("hang", () =>
+      Effect.gen(function*() {
+        const h = hang!
+        yield* Deferred.succeed(h.started, undefined)
+        return yield* Effect.never
+      }).pipe(Effect.onInterrupt(() => Deferred.succeed(hang!.interrupted, undefined))))
+)
+
+const ApiLive = HttpApiBuilder.api(Api).pipe(Layer.provide(ThingsLive))
+const ServerLayer = Layer.mergeAll(
+  ApiLive,
+  HttpApiBuilder.Router.Live,
+  HttpApiBuilder.Middleware.layer,
+  HttpServer.layerContext
+)
+
+const makeThingsClient = (baseUrl: string) => HttpApiClient.make(Api, { baseUrl })
+type ThingsClient = Effect.Effect.Success<ReturnType<typeof makeThingsClient>>
+
+/** The API's app, and an `HttpApiClient` over `makeClient` → `respond` → that app. */
+const withApi = <A, E>(
+  f: (env: {
+    readonly app: HttpApp.Default<never, HttpRouter.HttpRouter.DefaultServices>
+    readonly http: HttpClient.HttpClient
+    readonly client: ThingsClient
+  }) => Effect.Effect<A, E, HttpRouter.HttpRouter.DefaultServices>
+) =>
+  Effect.gen(function*() {
+    const app = yield* HttpApiBuilder.httpApp
+    const context = yield* Effect.context<HttpRouter.HttpRouter.DefaultServices>()
+    const http = makeClient((request, url) =>
+      respond(app, toServerRequest(request, url)).pipe(
+        Effect.map((response) => toClientResponse(request, response)),
+        Effect.provide(context)
+      )
+    )
+    const client = yield* makeThingsClient("http://things").pipe(Effect.provideService(HttpClient.HttpClient, http))
+    return yield* f({ app, http, client })
+  }).pipe(Effect.provide(ServerLayer))
+
+describe("InMemoryHttp", () => {
+  it.effect("a successful round trip decodes the typed value, with the 201 status", () =>
+    withApi(({ client, http }) =>
+      Effect.gen(function*() {
+        const thing = yield* client.things.create({ payload: { name: "cup", qty: 3 } })
+        expect(thing).toBeInstanceOf(Thing)
+        expect(thing).toEqual(new Thing({ id: "t-1", name: "cup", qty: 3 }))
+
+        const raw = yield* http.execute(
+          HttpClientRequest.post("http://things/things").pipe(HttpClientRequest.bodyUnsafeJson({ name: "pot", qty: 1 }))
+        )
+        expect(raw.status).toBe(201)
+        expect(raw.headers["content-type"]).toContain("application/json")
+        expect(yield* raw.json).toEqual({ id: "t-1", name: "pot", qty: 1 })
+        // the body is read from memory again (cached), as text and as bytes
+        expect(yield* raw.text).toBe(JSON.stringify({ id: "t-1", name: "pot", qty: 1 }))
+        expect(new TextDecoder().decode(yield* raw.arrayBuffer)).toBe(yield* raw.text)
+      })
+    ))
+
+  it.effect("a 404 fails with the typed error", () =>
+    withApi(({ client }) =>
+      Effect.gen(function*() {
+        const found = yield* client.things.get({ path: { id: "t-1" } })
+        expect(found.name).toBe("cup")
+        const error = yield* Effect.flip(client.things.get({ path: { id: "nope" } }))
+        expect(error).toBeInstanceOf(ThingNotFound)
+        expect(error).toEqual(new ThingNotFound({ id: "nope" }))
+      })
+    ))
+
+  it.effect("a malformed payload yields 400 whose JSON body names the field", () =>
+    withApi(({ http }) =>
+      Effect.gen(function*() {
+        const response = yield* http.execute(
+          HttpClientRequest.post("http://things/things").pipe(
+            HttpClientRequest.bodyUnsafeJson({ name: "cup", qty: "three" })
+          )
+        )
+        expect(response.status).toBe(400)
+        const body = (yield* response.json) as { _tag: string; issues: Array<{ path: Array<string> }> }
+        expect(body._tag).toBe("HttpApiDecodeError")
+        expect(body.issues.map((issue) => issue.path)).toContainEqual(["qty"])
+
+        // invalid JSON text: a decode failure of the request body itself, answered by the platform
+        const garbled = yield* http.execute(
+          HttpClientRequest.post("http://things/things").pipe(HttpClientRequest.bodyText("{nope", "application/json"))
+        )
+        expect(garbled.status).toBeGreaterThanOrEqual(400)
+      })
+    ))
+
+  it.effect("a handler defect yields 500 and the caller gets a failure, not a defect", () =>
+    withApi(({ app, client, http }) =>
+      Effect.gen(function*() {
+        const raw = yield* http.get("http://things/boom")
+        expect(raw.status).toBe(500)
+
+        const exit = yield* Effect.exit(client.things.boom())
+        expect(Exit.isFailure(exit)).toBe(true)
+        if (Exit.isFailure(exit)) {
+          expect(Cause.isFailType(exit.cause)).toBe(true) // a typed failure, no defect, no interruption
+          expect(Cause.isDie(exit.cause)).toBe(false)
+        }
+
+        // the defect the server fiber would end with is observable
+        const seen: Array<Cause.Cause<unknown>> = []
+        const response = yield* respond(
+          app,
+          toServerRequest(HttpClientRequest.get("http://things/boom"), new URL("http://things/boom")),
+          { onError: (cause) => Effect.sync(() => void seen.push(cause)) }
+        )
+        expect(response.status).toBe(500)
+        expect(seen).toHaveLength(1)
+        expect(Cause.pretty(seen[0])).toContain("kaboom")
+      })
+    ))
+
+  it.effect("headers, query strings and host arrive; url is path + query", () =>
+    withApi(({ client, http }) =>
+      Effect.gen(function*() {
+        const echo = yield* client.things.echo({ urlParams: { q: "a b&c", n: 7 }, headers: { "x-tag": "t1" } })
+        expect(echo.q).toBe("a b&c")
+        expect(echo.n).toBe(7)
+        expect(echo.tag).toBe("t1")
+        expect(echo.host).toBe("things")
+        expect(echo.url.startsWith("/echo?")).toBe(true)
+        expect(new URLSearchParams(echo.url.slice("/echo?".length)).get("q")).toBe("a b&c")
+
+        const missingHeader = yield* http.get("http://things/echo?q=x&n=1")
+        expect(missingHeader.status).toBe(400)
+      })
+    ))
+
+  it.effect("server request: body, url, headers, cookies and caching", () =>
+    Effect.gen(function*() {
+      const request = HttpClientRequest.post("http://svc:8080/a/b", {
+        urlParams: { x: "1" },
+        hash: "frag",
+        headers: { cookie: "sid=42; theme=dark" }
+      }).pipe(HttpClientRequest.bodyText("hello=w%C3%B6rld", "application/x-www-form-urlencoded"))
+      const server = toServerRequest(request, new URL("http://svc:8080/a/b?x=1#frag"), { remoteAddress: "10.0.0.7" })
+      expect(server.method).toBe("POST")
+      expect(server.url).toBe("/a/b?x=1")
+      expect(server.originalUrl).toBe("/a/b?x=1")
+      expect(server.headers.host).toBe("svc:8080")
+      expect(server.headers["content-type"]).toBe("application/x-www-form-urlencoded")
+      expect(server.cookies).toEqual({ sid: "42", theme: "dark" })
+      expect(Option.getOrNull(server.remoteAddress)).toBe("10.0.0.7")
+      expect(yield* server.text).toBe("hello=w%C3%B6rld")
+      expect(yield* server.urlParamsBody).toEqual([["hello", "wörld"]])
+      const chunks = yield* Stream.runCollect(server.stream)
+      expect(new TextDecoder().decode([...chunks][0])).toBe("hello=w%C3%B6rld")
+      // the same bytes, not a copy
+      const buffer = yield* server.arrayBuffer
+      expect(buffer).toBe(yield* server.arrayBuffer)
+      if (request.body._tag !== "Uint8Array") throw new Error("expected a Uint8Array body")
+      expect(new Uint8Array(buffer)).toEqual(request.body.body)
+      const modified = server.modify({ url: "/b" })
+      expect(modified.url).toBe("/b")
+      expect(modified.originalUrl).toBe("/a/b?x=1")
+      expect(yield* modified.text).toBe("hello=w%C3%B6rld")
+      expect(HttpServerRequest.HttpServerRequest.key).toBeTruthy()
+      expect(yield* Effect.flip(server.upgrade)).toMatchObject({ _tag: "RequestError" })
+
+      const empty = toServerRequest(HttpClientRequest.get("http://svc/"), new URL("http://svc/"))
+      expect(yield* empty.json).toBe(null)
+      expect(yield* empty.text).toBe("")
+      expect((yield* empty.arrayBuffer).byteLength).toBe(0)
+    }))
+
+  it.effect("a Stream body is refused clearly: 500, with the reason in the server's cause", () =>
+    withApi(({ app }) =>
+      Effect.gen(function*() {
+        const request = HttpClientRequest.post("http://things/things").pipe(
+          HttpClientRequest.bodyStream(Stream.make(new TextEncoder().encode("{}")), { contentType: "application/json" })
+        )
+        const server = toServerRequest(request, new URL("http://things/things"))
+        const read = yield* Effect.exit(server.json)
+        expect(Exit.isFailure(read) && Cause.isDie(read.cause)).toBe(true)
+        const seen: Array<Cause.Cause<unknown>> = []
+        const response = yield* respond(app, server, { onError: (cause) => Effect.sync(() => void seen.push(cause)) })
+        expect(response.status).toBe(500)
+        expect(Cause.pretty(seen[0])).toContain("in-memory HTTP carries no Stream request body")
+      })
+    ))
+
+  it.effect("toServerResponse relays status, headers minus hop-by-hop ones, and the body", () =>
+    Effect.gen(function*() {
+      const request = HttpClientRequest.get("http://svc/x")
+      const downstream = toClientResponse(
+        request,
+        HttpServerResponse.text("I'm a teapot", {
+          status: 418,
+          headers: { connection: "close, x-drop", "x-drop": "1", "x-keep": "2", "transfer-encoding": "chunked" }
+        })
+      )
+      const relayed = yield* toServerResponse(downstream)
+      expect(relayed.status).toBe(418)
+      expect(relayed.headers["x-keep"]).toBe("2")
+      expect(relayed.headers["content-type"]).toContain("text/plain")
+      expect(relayed.headers.connection).toBeUndefined()
+      expect(relayed.headers["x-drop"]).toBeUndefined()
+      expect(relayed.headers["transfer-encoding"]).toBeUndefined()
+      expect(relayed.body._tag).toBe("Uint8Array")
+      if (relayed.body._tag === "Uint8Array") expect(new TextDecoder().decode(relayed.body.body)).toBe("I'm a teapot")
+
+      const noContent = yield* toServerResponse(toClientResponse(request, HttpServerResponse.empty({ status: 204 })))
+      expect(noContent.status).toBe(204)
+      expect(noContent.body._tag).toBe("Empty")
+    }))
+
+  it.effect("a gateway forwards through the in-memory client and relays the answer; its pre-response handlers stay its own", () =>
+    withApi(({ app }) =>
+      Effect.gen(function*() {
+        const downstreamHeaders: Array<Record<string, string>> = []
+        const things = yield* makeAppClient(app)
+        const gateway = yield* HttpRouter.empty.pipe(
+          HttpRouter.all(
+            "*",
+            Effect.gen(function*() {
+              const request = yield* HttpServerRequest.HttpServerRequest
+              yield* HttpApp.appendPreResponseHandler((_req, response) =>
+                Effect.succeed(HttpServerResponse.setHeader(response, "x-gateway", "yes"))
+              )
+              const body = new Uint8Array(yield* request.arrayBuffer)
+              const forwarded = HttpClientRequest.make(request.method)(`http://things${request.url}`, {
+                headers: request.headers,
+                body: body.byteLength === 0 ? HttpBody.empty : HttpBody.uint8Array(body, request.headers["content-type"])
+              })
+              const response = yield* things.execute(forwarded)
+              downstreamHeaders.push({ ...response.headers })
+              return yield* toServerResponse(response)
+            }).pipe(Effect.orDie)
+          ),
+          HttpRouter.toHttpApp
+        )
+        const client = yield* makeThingsClient("http://gateway").pipe(
+          Effect.provideService(HttpClient.HttpClient, yield* makeAppClient(gateway))
+        )
+        const thing = yield* client.things.create({ payload: { name: "mug", qty: 5 } })
+        expect(thing).toEqual(new Thing({ id: "t-1", name: "mug", qty: 5 }))
+        const error = yield* Effect.flip(client.things.get({ path: { id: "zzz" } }))
+        expect(error).toEqual(new ThingNotFound({ id: "zzz" }))
+        expect(downstreamHeaders).toHaveLength(2)
+        expect(downstreamHeaders[0]["x-gateway"]).toBeUndefined()
+
+        const raw = yield* (yield* makeAppClient(gateway)).get("http://gateway/things/t-1")
+        expect(raw.status).toBe(200)
+        expect(raw.headers["x-gateway"]).toBe("yes")
+      })
+    ))
+
+  it.effect("interruption: a handler interrupting itself answers 503; an interrupted caller ends interrupted after the handler's finalizers", () =>
+    withApi(({ app, http }) =>
+      Effect.gen(function*() {
+        const quit = yield* http.get("http://things/quit")
+        expect(quit.status).toBe(503)
+
+        hang = { started: yield* Deferred.make<void>(), interrupted: yield* Deferred.make<void>() }
+        const handler = yield* makeHandler(app)
+        const call = yield* Effect.fork(
+          handler(toServerRequest(HttpClientRequest.get("http://things/hang"), new URL("http://things/hang")))
+        )
+        yield* Deferred.await(hang.started)
+        const exit = yield* Fiber.interrupt(call)
+        expect(Exit.isInterrupted(exit)).toBe(true)
+        expect(yield* Deferred.isDone(hang.interrupted)).toBe(true)
+      })
+    ))
+
+  it("runs a whole round trip synchronously: no real Promise is awaited anywhere", () => {
+    const program = withApi(({ client }) =>
+      Effect.gen(function*() {
+        const created = yield* client.things.create({ payload: { name: "cup", qty: 1 } })
+        const missing = yield* Effect.flip(client.things.get({ path: { id: "x" } }))
+        return [created, missing] as const
+      })
+    )
+    const [created, missing] = Effect.runSync(program)
+    expect(created.qty).toBe(1)
+    expect(missing).toBeInstanceOf(ThingNotFound)
+  })
+})
