@@ -42,8 +42,8 @@ export const emptyFacts: MypageFacts = {
 /** The status a customer sees, derived from the facts known so far. */
 export const statusOf = (f: MypageFacts): MypageStatus => {
   if (f.made) return "made"
-  if (f.coffeeCancelled) return "cancelled"
   if (f.paymentFailed) return "rejected"
+  if (f.coffeeCancelled) return "cancelled"
   if (f.cancelRequested) return "cancelling"
   if (f.placed) return "placed"
   return "unknown"

@@ -9,6 +9,7 @@ import {
   HttpBody,
   HttpClient,
   HttpClientRequest,
+  HttpClientResponse,
   HttpRouter,
   HttpServer,
   HttpServerRequest,
@@ -248,6 +249,13 @@ describe("InMemoryHttp", () => {
       expect(yield* modified.text).toBe("hello=w%C3%B6rld")
       expect(HttpServerRequest.HttpServerRequest.key).toBeTruthy()
       expect(yield* Effect.flip(server.upgrade)).toMatchObject({ _tag: "RequestError" })
+      expect(HttpServerRequest.TypeId in server).toBe(true)
+      expect(server.toJSON()).toMatchObject({ _id: "@effect/platform/HttpServerRequest", method: "POST", url: "/a/b?x=1" })
+
+      const response = toClientResponse(request, HttpServerResponse.unsafeJson({ ok: true }, { status: 202 }))
+      expect(HttpClientResponse.TypeId in response).toBe(true)
+      expect(response.toJSON()).toMatchObject({ status: 202, body: { ok: true } })
+      expect(yield* Effect.flip(response.formData)).toMatchObject({ _tag: "ResponseError", reason: "Decode" })
 
       const empty = toServerRequest(HttpClientRequest.get("http://svc/"), new URL("http://svc/"))
       expect(yield* empty.json).toBe(null)

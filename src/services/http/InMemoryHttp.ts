@@ -16,9 +16,10 @@
  *   defects turned into responses by `HttpServerError.causeResponse`);
  * - `makeClient` / `makeAppClient`: an `HttpClient` over such a dispatch function.
  *
- * Not carried in memory (they fail with a clear error, which an `HttpApi` handler turns into a 500):
- * `Stream` and `FormData` bodies, multipart parsing, websocket upgrades. Bodies are shared, not
- * copied, between the sender's value and the receiver's view: treat them as immutable.
+ * Not carried in memory: `Stream` and `FormData` bodies (a server request's reads die with
+ * `UnsupportedBody`, answered 500; a client response's fail with a `ResponseError`), multipart
+ * parsing and websocket upgrades (they fail). Bodies are shared, not copied, between the sender's
+ * value and the receiver's view: treat them as immutable.
  */
 import * as Cookies from "@effect/platform/Cookies"
 import type * as FileSystem from "@effect/platform/FileSystem"
@@ -148,8 +149,6 @@ abstract class InMemoryIncomingMessage<E> extends Inspectable.Class implements I
   abstract readonly remoteAddress: Option.Option<string>
   protected abstract readonly memory: MemoryBody
   protected abstract decodeError(cause: unknown, description?: string): E
-  /** What `json` yields for an empty body (`null` for both the Node server and the client). */
-  protected readonly emptyJson: unknown = null
 
   /**
    * A body the transport could not carry. The server request dies (a typed `RequestError` would be
@@ -172,7 +171,8 @@ abstract class InMemoryIncomingMessage<E> extends Inspectable.Class implements I
     return Effect.try({
       try: () => {
         const text = memory.text
-        return text === "" ? this.emptyJson : JSON.parse(text) as unknown
+        // an empty body is `null`, as the Node server's request and the client response have it
+        return text === "" ? null : JSON.parse(text) as unknown
       },
       catch: (cause) => this.decodeError(cause)
     })
@@ -346,7 +346,7 @@ export class InMemoryClientResponse extends InMemoryIncomingMessage<HttpClientEr
  * The server's view of a client request sent to `url` (the URL `HttpClient.make` resolved, query
  * included): method, path + query as `url`/`originalUrl`, the request headers plus `host` (as a
  * real client adds it), and the body bytes/text without copying. A `Stream` or `FormData` body
- * yields a request whose body reads fail with a `RequestError` (an HttpApi handler answers 500).
+ * yields a request whose body reads die with `UnsupportedBody`, so the server answers 500.
  */
 export const toServerRequest = (
   request: HttpClientRequest.HttpClientRequest,
@@ -438,8 +438,8 @@ export const toServerResponse = (
 export interface RespondOptions {
   /**
    * Called with the cause a real server's request fiber would end with (an unexpected failure or a
-   * defect of the app, already answered with a 5xx), for observation. By default it is dropped, as
-   * the platform's servers drop it unless a logging middleware is installed.
+   * defect of the app, already answered with a 5xx; interruptions excluded), for observation. By
+   * default it is dropped, as the platform's servers drop it unless a logging middleware is installed.
    */
   readonly onError?: ((cause: Cause.Cause<unknown>, request: HttpServerRequest.HttpServerRequest) => Effect.Effect<void>) | undefined
 }
@@ -468,7 +468,11 @@ const serve = <E, R>(
       }
       const response = written
       if (exit._tag === "Failure" && options?.onError !== undefined) {
-        return Effect.as(options.onError(exit.cause, request), response)
+        // the app's own cause, without the response toHandled appends to it as a defect
+        const cause = HttpServerError.causeResponseStripped(exit.cause)[1]
+        if (Option.isSome(cause) && !Cause.isInterruptedOnly(cause.value)) {
+          return Effect.as(options.onError(cause.value, request), response)
+        }
       }
       return Effect.succeed(response)
     })

@@ -40,7 +40,7 @@ export class SimCluster {
 
   constructor(
     private readonly scope: Scope.Scope,
-    private readonly shared: () => Context.Context<SharedPorts>,
+    private readonly shared: (address: string) => Context.Context<SharedPorts>,
     private readonly history: History,
     options: ClusterOptions = {}
   ) {
@@ -109,7 +109,7 @@ export class SimCluster {
         definition: deployment.definition,
         version: deployment.version,
         parent: this.scope,
-        shared: this.shared()
+        shared: this.shared(address)
       })
       this.pods.set(address, pod)
       deployment.pods.push(pod)

@@ -1,0 +1,59 @@
+/**
+ * The fault model, one for both worlds: each fault has a start and an end (its duration), and a
+ * schema so scenario files are validated before a run.
+ *
+ * Faults modelled here: kill a pod, hang a pod, take a service down (replicas 0), slow a link
+ * (latency), partition two groups (symmetric or one-way), drop requests on a link, broker outage,
+ * slow broker delivery, duplicate deliveries.
+ */
+import { Schema } from "effect"
+import { Distribution } from "../../services/Distribution.js"
+import { ServiceNames } from "../../services/ports/ServiceDirectory.js"
+
+const Service = Schema.Literal(...ServiceNames)
+/** A link end: a service, or "client" for the workload. */
+const Node = Schema.Literal(...ServiceNames, "client")
+
+export const Fault = Schema.Union(
+  Schema.TaggedStruct("Kill", { service: Service, replica: Schema.optionalWith(Schema.Int, { default: () => 0 }) }),
+  Schema.TaggedStruct("Hang", { service: Service, replica: Schema.optionalWith(Schema.Int, { default: () => 0 }) }),
+  Schema.TaggedStruct("ServiceDown", { service: Service }),
+  Schema.TaggedStruct("Slow", { from: Node, to: Node, latency: Distribution }),
+  Schema.TaggedStruct("Partition", { a: Node, b: Node, oneWay: Schema.optionalWith(Schema.Boolean, { default: () => false }) }),
+  Schema.TaggedStruct("Drop", { from: Node, to: Node, probability: Schema.Number.pipe(Schema.between(0, 1)) }),
+  Schema.TaggedStruct("BrokerOutage", {}),
+  Schema.TaggedStruct("BrokerSlow", { minMillis: Schema.NonNegativeInt, maxMillis: Schema.NonNegativeInt }),
+  Schema.TaggedStruct("Duplicate", { probability: Schema.Number.pipe(Schema.between(0, 1)) })
+)
+export type Fault = typeof Fault.Type
+
+export const ScheduledFault = Schema.Struct({
+  /** Simulated ms after the run starts. */
+  atMillis: Schema.NonNegativeInt,
+  /** How long the fault lasts before it is healed. */
+  durationMillis: Schema.NonNegativeInt,
+  fault: Fault
+})
+export type ScheduledFault = typeof ScheduledFault.Type
+
+export const describeFault = (fault: Fault): string => {
+  switch (fault._tag) {
+    case "Kill":
+    case "Hang":
+      return `${fault._tag.toLowerCase()} ${fault.service}#${fault.replica}`
+    case "ServiceDown":
+      return `${fault.service} down`
+    case "Slow":
+      return `slow ${fault.from}→${fault.to}`
+    case "Partition":
+      return `partition ${fault.a}${fault.oneWay ? "→" : "↔"}${fault.b}`
+    case "Drop":
+      return `drop ${fault.from}→${fault.to} p=${fault.probability}`
+    case "BrokerOutage":
+      return "broker down"
+    case "BrokerSlow":
+      return `broker slow ${fault.minMillis}–${fault.maxMillis} ms`
+    case "Duplicate":
+      return `duplicate deliveries p=${fault.probability}`
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Safety invariants of the saga: things that must never happen, whatever the faults.
+ */
+import type { InvariantResult, RunTruth, TruthIndex } from "./RunTruth.js"
+
+const sample = (ids: ReadonlyArray<number>) =>
+  ids.length <= 5 ? ids.join(", ") : `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`
+
+const verdict = (name: string, offenders: ReadonlyArray<number>, what: string, fine: string): InvariantResult => ({
+  name,
+  kind: "safety",
+  ok: offenders.length === 0,
+  detail: offenders.length === 0 ? fine : `${offenders.length} orders ${what}: ${sample(offenders)}`
+})
+
+/** No coffee without an approved, unrefunded payment (NFR1, FR3). */
+export const noCoffeeWithoutPayment = (truth: RunTruth, index: TruthIndex): InvariantResult => {
+  const payments = new Map(truth.payments.map((p) => [p.orderId, p]))
+  const offenders: Array<number> = []
+  for (const [orderId, kinds] of index.eventsByOrder) {
+    if (!kinds.has("CoffeeMade")) continue
+    const payment = payments.get(orderId)
+    if (!kinds.has("PaymentApproved") || payment === undefined || payment.status !== "Approved") offenders.push(orderId)
+  }
+  return verdict("no coffee without payment", offenders, "got coffee without a standing payment", "every coffee was paid for")
+}
+
+/** No coffee for a cancelled or rejected order, nor for one whose customer was told it failed (FR4). */
+export const noCoffeeForCancelledOrder = (truth: RunTruth, index: TruthIndex): InvariantResult => {
+  const status = new Map(truth.orders.map((o) => [o.orderId, o.status]))
+  const offenders: Array<number> = []
+  for (const [orderId, kinds] of index.eventsByOrder) {
+    if (!kinds.has("CoffeeMade")) continue
+    const s = status.get(orderId)
+    if (kinds.has("CoffeeCancelled") || s === "Cancelled" || s === "Rejected" || index.toldFailed.has(orderId)) {
+      offenders.push(orderId)
+    }
+  }
+  return verdict("no coffee for a cancelled order", offenders, "were cancelled or rejected yet got coffee", "no cancelled order got coffee")
+}
+
+/** At most one coffee and one charge per order; refunds never exceed charges. */
+export const atMostOnce = (truth: RunTruth): InvariantResult => {
+  const offenders = new Set<number>()
+  for (const m of truth.makes) if (m.brews > 1) offenders.add(m.orderId)
+  for (const p of truth.payments) if (p.refunds > 1 || (p.refunds > 0 && p.status === "Voided")) offenders.add(p.orderId)
+  return verdict(
+    "at most one charge, one coffee and one refund per order",
+    [...offenders].sort((a, b) => a - b),
+    "were brewed or refunded more than once",
+    "no order was brewed or refunded twice"
+  )
+}
+
+/** Every order a customer was told was accepted exists and was not rejected afterwards. */
+export const noAcceptedOrderLost = (truth: RunTruth, index: TruthIndex): InvariantResult => {
+  const status = new Map(truth.orders.map((o) => [o.orderId, o.status]))
+  const offenders = [...index.accepted].filter((id) => {
+    const s = status.get(id)
+    return s === undefined || s === "Rejected" || s === "Pending"
+  }).sort((a, b) => a - b)
+  return verdict("no accepted order lost", offenders, "were accepted, then lost or rejected", `all ${index.accepted.size} accepted orders are kept`)
+}
+
+/** Money is conserved: the net charge of each order is its price if made, else nothing. */
+export const moneyConserved = (truth: RunTruth): InvariantResult => {
+  const payments = new Map(truth.payments.map((p) => [p.orderId, p]))
+  const offenders: Array<number> = []
+  let collected = 0
+  let owed = 0
+  for (const order of truth.orders) {
+    const p = payments.get(order.orderId)
+    const net = p === undefined ? 0 : p.status === "Approved" ? p.amount : 0
+    collected += net
+    if (order.status === "Made") owed += order.price
+    const expected = order.status === "Made" ? order.price : order.status === "Cancelled" || order.status === "Rejected" ? 0 : net
+    if (net !== expected) offenders.push(order.orderId)
+  }
+  const base = verdict("money conserved", offenders, "were charged the wrong net amount", `collected ${collected} for ${owed} of coffee`)
+  return base.ok && collected !== owed
+    ? { ...base, ok: false, detail: `collected ${collected} but made coffee worth ${owed}` }
+    : base
+}
+
+export const safetyInvariants = [
+  noCoffeeWithoutPayment,
+  noCoffeeForCancelledOrder,
+  atMostOnce,
+  noAcceptedOrderLost,
+  moneyConserved
+] as const
