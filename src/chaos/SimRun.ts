@@ -28,6 +28,19 @@ export interface SimRunOptions {
   readonly mutants?: ReadonlyArray<MutantName>
   /** Shuffle the kernel's ready queue (seeded) to explore interleavings. Default: false. */
   readonly shuffle?: boolean
+  /**
+   * Called every simulated second with the virtual time and the planned length of the safety phase,
+   * for progress bars. The ticker runs whether or not a callback is given, so it never changes the
+   * trace. Default: none.
+   */
+  readonly onProgress?: (simulatedMs: number, plannedMs: number) => void
+}
+
+/** Planned length of a scenario's safety phase: its workload or its last fault, whichever ends later. */
+export const plannedMillis = (scenario: Scenario): number => {
+  const workload = (scenario.workload?.startMillis ?? 0) + (scenario.workload?.durationMillis ?? 60_000)
+  const faults = (scenario.faults ?? []).map((f) => f.atMillis + f.durationMillis)
+  return Math.max(workload, ...faults)
 }
 
 export interface SimRunResult {
@@ -112,6 +125,12 @@ export const scenarioProgram = (scenario: Scenario, options: SimRunOptions) =>
       mutants: new Set(mutants),
       ...(scenario.replicas ? { replicas: scenario.replicas } : {})
     })
+    const planned = plannedMillis(scenario)
+    const onProgress = options.onProgress
+    yield* Effect.forkScoped(Effect.forever(Effect.sleep(1_000).pipe(
+      Effect.zipRight(Effect.clockWith((c) => c.currentTimeMillis)),
+      Effect.map((t) => onProgress?.(t, planned))
+    )))
     // Safety phase: workload and faults together; every fault heals by the end of its duration.
     yield* Effect.all([
       runSiege(world.clientHttp(), world.history, scenario.workload),

@@ -241,6 +241,7 @@ describe("Kernel: stops", () => {
             Effect.ensuring(Effect.sync(() => (daemonFinalized = true)))
           )
         )
+        yield* Effect.yieldNow() // let the daemon start and register its first sleep
         return yield* Effect.try({ try: () => kernel.run(Effect.void), catch: (e) => String(e) }).pipe(Effect.flip)
       })
     )
@@ -269,6 +270,7 @@ const interleavings = Effect.gen(function*() {
           log.push(`${i}.${step}`)
           yield* Effect.yieldNow()
         }
+        log.push(`${i}.sleep`) // same task as the sleep's timer registration
         yield* Effect.sleep(10)
         log.push(`${i}.woke`)
       }),
@@ -295,11 +297,11 @@ describe("Kernel: interleavings", () => {
   })
 
   it("batchSimultaneousTimers lets the shuffle permute same-instant wakeups", () => {
-    // Fibers go to sleep (for the same 10 ms) after step 2; compare the order in which
+    // Fibers go to sleep for the same 10 ms; compare the order in which
     // they fell asleep with the order in which they woke.
     const orders = (batch: boolean, seed: number) => {
       const log = completed(new Kernel({ seed, shuffleReadyQueue: true, batchSimultaneousTimers: batch }).run(interleavings))
-      const fellAsleep = log.filter((e) => e.endsWith(".2")).map((e) => e.split(".")[0])
+      const fellAsleep = log.filter((e) => e.endsWith(".sleep")).map((e) => e.split(".")[0])
       const woke = log.filter((e) => e.endsWith(".woke")).map((e) => e.split(".")[0])
       return { fellAsleep, woke }
     }
@@ -308,6 +310,22 @@ describe("Kernel: interleavings", () => {
     const batched = orders(true, 5)
     expect(batched.woke).not.toEqual(batched.fellAsleep)
     expect([...batched.woke].sort()).toEqual([...batched.fellAsleep].sort())
+  })
+
+  it("maxOpsBeforeYield makes a busy fiber yield to others", () => {
+    const busyVersusObserver = Effect.gen(function*() {
+      let counter = 0
+      const busy = yield* Effect.fork(Effect.gen(function*() {
+        for (let i = 0; i < 10_000; i++) yield* Effect.sync(() => counter++)
+      }))
+      const observer = yield* Effect.fork(Effect.sync(() => counter))
+      yield* Fiber.join(busy)
+      return yield* Fiber.join(observer)
+    })
+    const seenWithSmallBudget = completed(new Kernel({ maxOpsBeforeYield: 100 }).run(busyVersusObserver))
+    expect(seenWithSmallBudget).toBeGreaterThan(0)
+    expect(seenWithSmallBudget).toBeLessThan(1_000)
+    expect(completed(new Kernel({ maxOpsBeforeYield: 1e9 }).run(busyVersusObserver))).toBe(10_000)
   })
 
   it("honours scheduling priorities within a batch (lower first)", () => {

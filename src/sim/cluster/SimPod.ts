@@ -1,120 +1,226 @@
 /**
- * SimPod: one running replica of a service in the simulated cluster — its own scope, HTTP handler,
- * background workers and port instances (HttpClient, outbox signal, identity), sharing the node's
- * database and the broker.
+ * SimPod: one pod of a service in the simulated cluster and its container — the container's scope,
+ * HTTP handler, background workers and per-process ports (outbox signal, identity), sharing the
+ * node's database and the broker — with the pod's lifecycle:
  *
- * Faults modelled: kill (the scope closes: workers and in-flight requests are interrupted, callers
- * see a connection reset), hang (alive but not answering: new and in-flight requests get no answer
- * and workers stop until the pod recovers or is killed).
+ *   Pending ─(container starts)→ Running ─(graceful delete)→ Terminating ─→ Terminated
+ *
+ * Inside Running the container can be restarted in place (same pod, same name, restart count + 1);
+ * while it is down, or before the application has finished starting, requests are refused. Readiness
+ * (`ready`) is the cluster's judgement (probes, see Kubelet.ts); only ready pods are in the endpoints.
+ * Each request served costs CPU (PodCpu.ts) before its handler runs.
+ *
+ * Faults modelled: kill (the container's scope closes: workers and in-flight requests are
+ * interrupted, callers see a connection reset), crash and restart in place, hang (alive but not
+ * answering: new and in-flight requests get no answer and workers stop until the pod recovers or its
+ * container dies), slow start (refused until the app answers), CPU throttling, graceful termination
+ * (no new requests after SIGTERM, in-flight ones finish within the grace period).
  */
-import type { HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { Context, Deferred, Effect, Exit, Fiber, Scope } from "effect"
-import { makeHandler } from "../../services/http/InMemoryHttp.js"
+import { HttpClientRequest, type HttpServerRequest, type HttpServerResponse } from "@effect/platform"
+import { Context, Deferred, Effect, Exit, Fiber, FiberId, Scope } from "effect"
+import { sample } from "../../services/Distribution.js"
+import { makeHandler, toServerRequest } from "../../services/http/InMemoryHttp.js"
 import { OutboxSignal } from "../../services/messaging/OutboxSignal.js"
-import type { ServicePorts, ServiceDefinition } from "../../services/ServiceDefinition.js"
 import { PodIdentity } from "../../services/ports/PodIdentity.js"
+import type { ServiceDefinition, ServicePorts } from "../../services/ServiceDefinition.js"
 import { ConnectionReset, type Endpoint } from "../network/Endpoint.js"
+import type { DeploymentSpec } from "./DeploymentSpec.js"
+import { PodCpu } from "./PodCpu.js"
 
-export type PodPhase = "Starting" | "Running" | "Terminated"
+/** Kubernetes' pod phase, plus Terminating (a pod with a deletion timestamp) as kubectl shows it. */
+export type PodPhase = "Pending" | "Running" | "Terminating" | "Terminated"
 
 /** The ports every pod shares, minus those made per pod. */
 export type SharedPorts = Exclude<ServicePorts, PodIdentity | OutboxSignal>
 
+/** One run of the pod's container (a process). */
+interface Container {
+  readonly scope: Scope.CloseableScope
+  readonly context: Context.Context<ServicePorts>
+  readonly handler: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+  /** Completed when the process is gone: held requests then get a reset. */
+  readonly gone: Deferred.Deferred<void>
+  workers: Fiber.RuntimeFiber<void> | undefined
+}
+
+const refused = Effect.fail(new ConnectionReset("connection refused"))
+const reset = Effect.fail(new ConnectionReset("connection reset"))
+
 export class SimPod implements Endpoint {
-  phase: PodPhase = "Starting"
-  /** Readiness as the cluster last judged it; only ready pods receive service traffic. */
+  phase: PodPhase = "Pending"
+  /** The Ready condition as the kubelet last judged it; only ready pods are in the endpoints. */
   ready = false
+  /** When `ready` last changed (the condition's lastTransitionTime). */
+  readyChangedAt: number
+  /** Alive but not answering. */
   hung = false
-  readonly startedAt: number
-  private scope: Scope.CloseableScope | undefined
-  private handler: ((request: HttpServerRequest.HttpServerRequest) => Effect.Effect<HttpServerResponse.HttpServerResponse>) | undefined
-  private workers: Fiber.RuntimeFiber<void> | undefined
-  private context: Context.Context<ServicePorts> | undefined
-  /** Completed when the pod stops answering for good (killed). */
-  private readonly terminated: Deferred.Deferred<void>
+  /** The application's HTTP server accepts requests (after `appStartupMillis`). */
+  answering = false
+  /** SIGTERM received: the server accepts no new requests. */
+  closed = false
+  /** Container restarts in place (liveness kills, crashes). */
+  restarts = 0
+  /** When the current container started; -Infinity for pods that were running when the world began. */
+  containerStartedAt = Number.NEGATIVE_INFINITY
+  /** Requests being served right now (probes included). */
+  inFlight = 0
+  /** Requests that reached the pod over its life (refused and unanswered ones too), probes excluded. */
+  requestsReceived = 0
+  /** Requests accepted (served or being served) over the pod's life, probes excluded. */
+  requestsAccepted = 0
+  /** The current container's CPU (a fresh one per container: usage counters restart with it). */
+  cpu: PodCpu
+  /** The kubelet fiber driving this pod (set by the cluster). */
+  kubelet: Fiber.RuntimeFiber<never> | undefined
+
+  private container: Container | undefined
   /** Completed when a hang ends. */
   private unhung: Deferred.Deferred<void> | undefined
-  /** Requests being served right now. */
-  inFlight = 0
+  /** Completed when inFlight drops to 0 (graceful termination waits on it). */
+  private idle: Deferred.Deferred<void> | undefined
 
-  private constructor(
+  constructor(
     readonly address: string,
     readonly definition: ServiceDefinition,
     readonly version: number,
-    startedAt: number,
-    terminated: Deferred.Deferred<void>
+    readonly spec: DeploymentSpec,
+    private readonly parent: Scope.Scope,
+    private readonly shared: Context.Context<SharedPorts>,
+    /** Creation time (the pod's StartTime); -Infinity for pods running when the world began. */
+    readonly createdAt: number
   ) {
-    this.startedAt = startedAt
-    this.terminated = terminated
+    this.readyChangedAt = createdAt
+    this.cpu = new PodCpu(spec.resources.requestMillicores, spec.resources.limitMillicores)
   }
 
   get service() {
     return this.definition.name
   }
 
+  /** The container process is up (it may still be starting its application). */
+  get containerRunning(): boolean {
+    return this.container !== undefined
+  }
+
+  // ---- container ---------------------------------------------------------------------------------
+
   /**
-   * Starts a pod in a child scope of `parent`: builds its app and forks its workers. The pod is
-   * Running afterwards but not yet ready; the cluster marks it ready (at once, or by probes).
+   * Starts the container: a fresh scope, app and CPU; the app answers (and its workers start) after
+   * `appStartupMillis`, or at once when `warm`. The pod is Running afterwards; readiness is the
+   * kubelet's business.
    */
-  static start(options: {
-    readonly address: string
-    readonly definition: ServiceDefinition
-    readonly version: number
-    readonly parent: Scope.Scope
-    readonly shared: Context.Context<SharedPorts>
-  }): Effect.Effect<SimPod> {
-    return Effect.gen(function*() {
+  startContainer(warm: boolean): Effect.Effect<void> {
+    return Effect.gen(this, function*() {
+      if (this.container || this.phase === "Terminated") return
       const now = yield* Effect.clockWith((c) => c.currentTimeMillis)
-      const pod = new SimPod(options.address, options.definition, options.version, now, yield* Deferred.make<void>())
-      const scope = yield* Scope.fork(options.parent, { _tag: "Sequential" } as any)
-      pod.scope = scope
+      const scope = yield* Scope.fork(this.parent, { _tag: "Sequential" } as any)
       const signal = yield* OutboxSignal.pipe(Effect.provide(OutboxSignal.layer))
-      const context = options.shared.pipe(
-        Context.add(PodIdentity, { service: options.definition.name, pod: options.address }),
+      const context = this.shared.pipe(
+        Context.add(PodIdentity, { service: this.definition.name, pod: this.address }),
         Context.add(OutboxSignal, signal)
       ) as Context.Context<ServicePorts>
-      pod.context = context
-      const app = yield* options.definition.app.pipe(Effect.provide(context), Scope.extend(scope))
-      pod.handler = yield* makeHandler(app)
-      yield* pod.startWorkers()
-      pod.phase = "Running"
-      return pod
+      const app = yield* this.definition.app.pipe(Effect.provide(context), Scope.extend(scope))
+      const handler = yield* makeHandler(app)
+      const container: Container = { scope, context, handler, gone: yield* Deferred.make<void>(), workers: undefined }
+      this.container = container
+      this.cpu = new PodCpu(this.spec.resources.requestMillicores, this.spec.resources.limitMillicores)
+      this.containerStartedAt = warm ? Number.NEGATIVE_INFINITY : now
+      this.hung = false
+      this.answering = false
+      if (this.phase === "Pending") this.phase = "Running"
+      const startup = this.spec.appStartupMillis
+      if (warm || startup <= 0) {
+        yield* this.appUp(container)
+      } else {
+        yield* Effect.sleep(startup).pipe(Effect.zipRight(this.appUp(container)), Effect.interruptible, Effect.forkIn(scope))
+      }
     })
   }
 
-  private startWorkers(): Effect.Effect<void> {
-    const { definition, context, scope } = this
-    if (!context || !scope) return Effect.void
-    return definition.workers.pipe(
-      Effect.provide(context),
-      Effect.provideService(Scope.Scope, scope),
-      Effect.forkIn(scope),
+  private appUp(container: Container): Effect.Effect<void> {
+    return Effect.suspend(() => {
+      if (this.container !== container) return Effect.void
+      this.answering = true
+      return this.hung ? Effect.void : this.startWorkers(container)
+    })
+  }
+
+  private startWorkers(container: Container): Effect.Effect<void> {
+    return this.definition.workers.pipe(
+      Effect.provide(container.context),
+      Effect.provideService(Scope.Scope, container.scope),
+      Effect.interruptible,
+      Effect.forkIn(container.scope),
       Effect.map((fiber) => {
-        this.workers = fiber
+        container.workers = fiber
       })
     )
   }
 
-  /** Serves a request as the pod's HTTP server would. */
+  /** Completes when the current container's process is gone (immediately when there is none). */
+  get containerExit(): Effect.Effect<void> {
+    const container = this.container
+    return container ? Deferred.await(container.gone) : Effect.void
+  }
+
+  /** The process dies: in-flight requests are reset, workers stop. The database stays on the node. */
+  killContainer(): Effect.Effect<void> {
+    return Effect.suspend(() => {
+      const container = this.container
+      if (!container) return Effect.void
+      this.container = undefined
+      this.answering = false
+      this.hung = false
+      this.unhung = undefined
+      return Deferred.succeed(container.gone, undefined).pipe(
+        Effect.zipRight(Scope.close(container.scope, Exit.void))
+      )
+    })
+  }
+
+  /** The pod is gone for good (after a graceful termination or a kill). */
+  terminate(): Effect.Effect<void> {
+    return Effect.suspend(() => {
+      this.phase = "Terminated"
+      this.ready = false
+      this.closed = true
+      return this.killContainer()
+    })
+  }
+
+  // ---- serving -----------------------------------------------------------------------------------
+
+  /** Serves a request as the pod's HTTP server would: CPU first, then the handler. */
   serve(request: HttpServerRequest.HttpServerRequest) {
     return Effect.suspend(() => {
-      const handler = this.handler
-      const scope = this.scope
-      if (this.phase !== "Running" || !handler || !scope) {
-        return Effect.fail(new ConnectionReset("connection refused"))
-      }
-      const noAnswer = Effect.zipRight(Deferred.await(this.terminated), Effect.fail(new ConnectionReset("connection reset")))
-      if (this.hung) return noAnswer
+      const probe = request.url === "/health"
+      if (!probe) this.requestsReceived++
+      const container = this.container
+      if (container === undefined || !this.answering || this.closed) return refused
+      if (this.hung) return Effect.zipRight(Deferred.await(container.gone), reset)
       this.inFlight++
-      return Effect.forkIn(handler(request), scope).pipe(
+      let work = container.handler(request)
+      if (!probe) {
+        this.requestsAccepted++
+        const cpu = this.cpu
+        const handler = work
+        work = Effect.flatMap(sample(this.spec.cpuPerRequest), (cpuMillis) =>
+          Effect.clockWith((clock) => {
+            const wait = cpu.admit(clock.unsafeCurrentTimeMillis(), cpuMillis)
+            return wait > 0 ? Effect.zipRight(Effect.sleep(wait), handler) : handler
+          }))
+      }
+      return Effect.forkIn(Effect.interruptible(work), container.scope).pipe(
         Effect.flatMap((fiber) => Fiber.await(fiber)),
-        Effect.ensuring(Effect.sync(() => this.inFlight--)),
+        Effect.ensuring(Effect.sync(() => this.requestDone())),
         Effect.flatMap((exit) => {
-          if (Exit.isFailure(exit)) return Effect.fail(new ConnectionReset("connection reset"))
-          if (this.phase !== "Running") return Effect.fail(new ConnectionReset("connection reset"))
-          if (this.hung && this.unhung) {
-            const unhung = this.unhung
-            return Effect.raceFirst(Deferred.await(unhung).pipe(Effect.as(exit.value)), noAnswer)
+          if (Exit.isFailure(exit) || this.container !== container) return reset
+          const unhung = this.unhung
+          if (this.hung && unhung) {
+            return Effect.raceFirst(
+              Deferred.await(unhung).pipe(Effect.as(exit.value)),
+              Effect.zipRight(Deferred.await(container.gone), reset)
+            )
           }
           return Effect.succeed(exit.value)
         })
@@ -122,14 +228,55 @@ export class SimPod implements Endpoint {
     })
   }
 
+  private requestDone(): void {
+    this.inFlight--
+    const idle = this.idle
+    if (this.inFlight === 0 && idle) {
+      this.idle = undefined
+      Deferred.unsafeDone(idle, Effect.void)
+    }
+  }
+
+  /** A kubelet probe: GET /health through `serve`; fails (as a reset, or by timeout) when it would. */
+  probe(timeoutMillis: number): Effect.Effect<string | undefined> {
+    const url = new URL(`http://${this.address}/health`)
+    const request = toServerRequest(HttpClientRequest.get(url), url, { remoteAddress: "kubelet" })
+    return this.serve(request).pipe(
+      Effect.timeoutTo({
+        duration: timeoutMillis,
+        onSuccess: (response): string | undefined =>
+          response.status >= 200 && response.status < 400 ? undefined : `status ${response.status}`,
+        onTimeout: () => `timeout ${timeoutMillis} ms`
+      }),
+      Effect.catchAll((e) => Effect.succeed(e.reason))
+    )
+  }
+
+  /** SIGTERM: stop accepting requests. */
+  close(): void {
+    this.closed = true
+  }
+
+  /** Completes when no request is in flight. */
+  get awaitIdle(): Effect.Effect<void> {
+    return Effect.suspend(() => {
+      if (this.inFlight === 0) return Effect.void
+      if (!this.idle) this.idle = Deferred.unsafeMake<void>(FiberId.none)
+      return Deferred.await(this.idle)
+    })
+  }
+
+  // ---- hang ----------------------------------------------------------------------------------------
+
   /** Hang: stop answering and stop working, while staying alive. */
   hang(): Effect.Effect<void> {
     return Effect.gen(this, function*() {
-      if (this.hung || this.phase !== "Running") return
+      const container = this.container
+      if (this.hung || !container) return
       this.hung = true
       this.unhung = yield* Deferred.make<void>()
-      const workers = this.workers
-      this.workers = undefined
+      const workers = container.workers
+      container.workers = undefined
       if (workers) yield* Fiber.interrupt(workers)
     })
   }
@@ -137,27 +284,13 @@ export class SimPod implements Endpoint {
   /** End a hang: answers held meanwhile go out, workers resume. */
   recover(): Effect.Effect<void> {
     return Effect.gen(this, function*() {
-      if (!this.hung || this.phase !== "Running") return
+      const container = this.container
+      if (!this.hung || !container) return
       this.hung = false
       const unhung = this.unhung
       this.unhung = undefined
-      yield* this.startWorkers()
+      if (this.answering) yield* this.startWorkers(container)
       if (unhung) yield* Deferred.succeed(unhung, undefined)
-    })
-  }
-
-  /** Kill: the process is gone. In-flight requests are reset; the database stays on the node. */
-  kill(): Effect.Effect<void> {
-    return Effect.gen(this, function*() {
-      if (this.phase === "Terminated") return
-      this.phase = "Terminated"
-      this.ready = false
-      this.hung = false
-      yield* Deferred.succeed(this.terminated, undefined)
-      const scope = this.scope
-      this.scope = undefined
-      this.handler = undefined
-      if (scope) yield* Scope.close(scope, Exit.void)
     })
   }
 }

@@ -1,0 +1,85 @@
+/**
+ * `starcoffee bench [--json] [--skip-testclock]`: the benchmark (not a test — it prints figures and
+ * ratios, it asserts nothing).
+ *   (a) kernelVsTestClock: the toy siege (100 users × 60 simulated s against a 400–620 ms server)
+ *       under our kernel and under Effect's TestClock.adjust;
+ *   (b) siege: the full-stack slow-payment scenario, c100 × 60 simulated s through the gateway,
+ *       order, the breaker, payment, SQLite, the broker, make and mypage.
+ */
+import { findScenario } from "../../../scenarios/index.js"
+import { runToySiegeOnKernel, runToySiegeOnTestClock } from "../../sim/bench/ToySiege.js"
+import type { CommandSpec, Parsed } from "../Args.js"
+import { runTimed } from "../RunTimed.js"
+import { parseNonNegativeInt } from "../UsageError.js"
+
+export const benchSpec: CommandSpec = {
+  name: "bench",
+  summary: "Measure the kernel against Effect's TestClock and the full-stack c100 × 60 s siege.",
+  usage: "starcoffee bench [--json] [--seed N] [--skip-testclock]",
+  options: { json: { type: "boolean" }, seed: { type: "string" }, "skip-testclock": { type: "boolean" } },
+  flags: [
+    ["--json", "print one JSON object"],
+    ["--seed N", "seed of both programs (default 1)"],
+    ["--skip-testclock", "skip the slow TestClock baseline (about 40 s); ratio is then null"]
+  ],
+  maxPositionals: 0
+}
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
+
+export const benchCommand = async ({ values }: Parsed): Promise<number> => {
+  const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
+  const say = (line: string) => {
+    if (!values.json) console.log(line)
+  }
+  const toy = { users: 100, seconds: 60, seed }
+
+  say("bench (a): toy siege, 100 users × 60 simulated s, server 400–620 ms")
+  let t0 = performance.now()
+  const onKernel = runToySiegeOnKernel(toy)
+  const kernelMs = performance.now() - t0
+  say(`  kernel:    ${round(kernelMs, 0)} ms wall, ${onKernel.served} requests`)
+  let testClockMs: number | null = null
+  if (!values["skip-testclock"]) {
+    t0 = performance.now()
+    const onTestClock = await runToySiegeOnTestClock(toy)
+    testClockMs = performance.now() - t0
+    say(`  TestClock: ${round(testClockMs, 0)} ms wall, ${onTestClock.served} requests`)
+  }
+  const ratio = testClockMs === null ? null : round(testClockMs / kernelMs)
+  if (ratio !== null) say(`  kernel is ${ratio}× faster than TestClock.adjust`)
+
+  say("bench (b): full-stack slow-payment siege, c100 × 60 simulated s")
+  const scenario = findScenario("slow-payment")!
+  const run = runTimed(scenario, { seed, progress: !values.json && Boolean(process.stderr.isTTY) })
+  const peakRssMb = round(process.resourceUsage().maxRSS / 1024, 0)
+  const siegeMs = 60_000
+  const siege = {
+    users: 100,
+    simulatedMs: run.simulatedMs,
+    siegeSimulatedMs: siegeMs,
+    wallMs: run.wallMs,
+    compression: round(run.simulatedMs / run.wallMs, 2),
+    siegeCompression: round(siegeMs / run.wallMs, 2),
+    requests: run.requests,
+    orders: run.metrics.transactions,
+    requestsPerWallSecond: round(run.requests / (run.wallMs / 1000), 0),
+    ordersPerWallSecond: round(run.metrics.transactions / (run.wallMs / 1000), 0),
+    peakRssMb,
+    ok: run.ok
+  }
+  say(`  ${siege.orders} orders, ${siege.requests} HTTP requests, ${run.simulatedMs} ms simulated (siege ${siegeMs} ms)`)
+  say(`  ${siege.wallMs} ms wall: ${siege.siegeCompression}× real time for the siege, ${siege.ordersPerWallSecond} orders and ${siege.requestsPerWallSecond} requests per wall-second`)
+  say(`  peak RSS ${peakRssMb} MB; invariants ${run.ok ? "all hold" : "FAILED"}`)
+  const result = {
+    kernelVsTestClock: {
+      kernelMs: round(kernelMs, 0),
+      testClockMs: testClockMs === null ? null : round(testClockMs, 0),
+      ratio,
+      requests: onKernel.served
+    },
+    siege
+  }
+  if (values.json) console.log(JSON.stringify(result))
+  return 0
+}
