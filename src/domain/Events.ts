@@ -82,4 +82,4 @@ export const envelope = (event: DomainEvent, occurredAt: number, causationId: Ev
     causationId,
     occurredAt,
     event
-  })
+  }, true)

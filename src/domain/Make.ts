@@ -35,11 +35,11 @@ export interface MakeDecision {
   readonly events: ReadonlyArray<MakeEvent>
 }
 
-export const waiting = (orderId: OrderId): Make => new Make({ orderId, paid: false, placed: false, status: "Waiting" })
+export const waiting = (orderId: OrderId): Make => new Make({ orderId, paid: false, placed: false, status: "Waiting" }, true)
 
 const brewIfReady = (make: Make): MakeDecision =>
   make.status === "Waiting" && make.paid && make.placed
-    ? { next: new Make({ ...make, status: "Made" }), events: [new CoffeeMade({ orderId: make.orderId })] }
+    ? { next: new Make({ ...make, status: "Made" }, true), events: [new CoffeeMade({ orderId: make.orderId }, true)] }
     : { next: make, events: [] }
 
 /**
@@ -49,15 +49,15 @@ const brewIfReady = (make: Make): MakeDecision =>
 export const decide = (make: Make, command: MakeCommand): Either.Either<MakeDecision, IllegalTransition> => {
   switch (command._tag) {
     case "RecordPayment":
-      return Either.right(brewIfReady(make.paid ? make : new Make({ ...make, paid: true })))
+      return Either.right(brewIfReady(make.paid ? make : new Make({ ...make, paid: true }, true)))
     case "RecordOrder":
-      return Either.right(brewIfReady(make.placed ? make : new Make({ ...make, placed: true })))
+      return Either.right(brewIfReady(make.placed ? make : new Make({ ...make, placed: true }, true)))
     case "Cancel":
       return Either.right(
         make.status === "Waiting"
           ? {
-            next: new Make({ ...make, status: "Cancelled" }),
-            events: [new CoffeeCancelled({ orderId: make.orderId })]
+            next: new Make({ ...make, status: "Cancelled" }, true),
+            events: [new CoffeeCancelled({ orderId: make.orderId }, true)]
           }
           : { next: make, events: [] }
       )

@@ -41,7 +41,7 @@ export const isTerminal = (status: OrderStatus): boolean =>
 export const wasAccepted = (status: OrderStatus): boolean => status !== "Pending" && status !== "Rejected"
 
 export const pending = (orderId: OrderId, menuId: MenuId, price: Money): Order =>
-  new Order({ orderId, menuId, price, status: "Pending" })
+  new Order({ orderId, menuId, price, status: "Pending" }, true)
 
 const illegal = (order: Order, command: string, message: string) =>
   Either.left(new IllegalTransition({ aggregate: "order", state: order.status, command, message }))
@@ -54,16 +54,16 @@ export const decide = (
   switch (command._tag) {
     case "ConfirmPayment":
       return order.status === "Pending"
-        ? Either.right([new OrderPlaced({ orderId: order.orderId, menuId: order.menuId, price: order.price })])
+        ? Either.right([new OrderPlaced({ orderId: order.orderId, menuId: order.menuId, price: order.price }, true)])
         : illegal(order, command._tag, `order ${order.orderId} is ${order.status}, not Pending`)
     case "RejectPayment":
       return order.status === "Pending"
-        ? Either.right([new OrderCancelled({ orderId: order.orderId, reason: "payment-failed" })])
+        ? Either.right([new OrderCancelled({ orderId: order.orderId, reason: "payment-failed" }, true)])
         : illegal(order, command._tag, `order ${order.orderId} is ${order.status}, not Pending`)
     case "Cancel":
       switch (order.status) {
         case "Placed":
-          return Either.right([new OrderCancelled({ orderId: order.orderId, reason: "customer" })])
+          return Either.right([new OrderCancelled({ orderId: order.orderId, reason: "customer" }, true)])
         case "CancelRequested":
           return Either.right([]) // idempotent: the cancellation is already under way
         case "Made":
@@ -79,7 +79,7 @@ export const decide = (
 
 /** evolve: state × event → state. Events that do not apply in a state leave it unchanged. */
 export const evolve = (order: Order, event: OrderEvent): Order => {
-  const to = (status: OrderStatus) => (status === order.status ? order : new Order({ ...order, status }))
+  const to = (status: OrderStatus) => (status === order.status ? order : new Order({ ...order, status }, true))
   switch (event._tag) {
     case "OrderPlaced":
       return order.status === "Pending" ? to("Placed") : order

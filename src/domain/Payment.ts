@@ -28,7 +28,7 @@ export type PaymentCommand =
 
 export type PaymentEvent = PaymentApproved | PaymentCancelled
 
-export const none = (orderId: OrderId): Payment => new Payment({ orderId, amount: Money.make(0), status: "None" })
+export const none = (orderId: OrderId): Payment => new Payment({ orderId, amount: Money.make(0), status: "None" }, true)
 
 const illegal = (payment: Payment, command: string, message: string) =>
   Either.left(new IllegalTransition({ aggregate: "payment", state: payment.status, command, message }))
@@ -48,8 +48,8 @@ export const decide = (
       switch (payment.status) {
         case "None":
           return Either.right({
-            next: new Payment({ ...payment, amount: command.amount, status: "Approved" }),
-            events: [new PaymentApproved({ orderId: payment.orderId, amount: command.amount })]
+            next: new Payment({ ...payment, amount: command.amount, status: "Approved" }, true),
+            events: [new PaymentApproved({ orderId: payment.orderId, amount: command.amount }, true)]
           })
         case "Approved":
           return payment.amount === command.amount
@@ -63,11 +63,11 @@ export const decide = (
     case "Refund":
       switch (payment.status) {
         case "None":
-          return Either.right({ next: new Payment({ ...payment, status: "Voided" }), events: [] })
+          return Either.right({ next: new Payment({ ...payment, status: "Voided" }, true), events: [] })
         case "Approved":
           return Either.right({
-            next: new Payment({ ...payment, status: "Refunded" }),
-            events: [new PaymentCancelled({ orderId: payment.orderId, amount: payment.amount })]
+            next: new Payment({ ...payment, status: "Refunded" }, true),
+            events: [new PaymentCancelled({ orderId: payment.orderId, amount: payment.amount }, true)]
           })
         case "Refunded":
         case "Voided":
@@ -79,8 +79,8 @@ export const decide = (
 export const evolve = (payment: Payment, event: PaymentEvent): Payment => {
   switch (event._tag) {
     case "PaymentApproved":
-      return payment.status === "None" ? new Payment({ ...payment, amount: event.amount, status: "Approved" }) : payment
+      return payment.status === "None" ? new Payment({ ...payment, amount: event.amount, status: "Approved" }, true) : payment
     case "PaymentCancelled":
-      return payment.status === "Approved" ? new Payment({ ...payment, status: "Refunded" }) : payment
+      return payment.status === "Approved" ? new Payment({ ...payment, status: "Refunded" }, true) : payment
   }
 }

@@ -216,6 +216,7 @@ describe("Kernel: stops", () => {
       { untilMillis: 10_050 }
     )
     expect(result._tag).toBe("TimeLimit")
+    expect(result._tag === "TimeLimit" && result.live).toEqual(["fiber#0 (root)", "fiber#1"])
     expect(result.nowMillis).toBe(10_050)
     expect(ticks).toBe(100)
     expect(released.sort()).toEqual(["child", "root"])

@@ -44,15 +44,15 @@ const onEvent = (envelope: EventEnvelope) =>
       if (Either.isLeft(decided)) return
       let { events, next } = decided.right
       if (mutants.has("make-on-payment-only") && command._tag === "RecordPayment" && next.status === "Waiting") {
-        decided = Make.decide(new Make.Make({ ...next, placed: true }), { _tag: "RecordPayment" })
+        decided = Make.decide(new Make.Make({ ...next, placed: true }, true), { _tag: "RecordPayment" })
         if (Either.isRight(decided)) ({ events, next } = decided.right)
       }
       if (mutants.has("cancel-publishes-made") && command._tag === "Cancel" && events.length > 0) {
         // The seed's bug: the cancel handler saves a new record whose post-persist hook says "made".
-        events = [...events, new CoffeeMade({ orderId })]
+        events = [...events, new CoffeeMade({ orderId }, true)]
       }
       if (mutants.has("make-no-inbox") && command._tag === "RecordPayment" && current.status === "Made") {
-        events = [new CoffeeMade({ orderId })]
+        events = [new CoffeeMade({ orderId }, true)]
       }
       const brewed = events.filter((e) => e._tag === "CoffeeMade").length
       if (next !== current || brewed > 0) yield* saveMake(next, brewed)

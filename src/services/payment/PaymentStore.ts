@@ -63,7 +63,7 @@ export const applyPaymentCommand = (
       if (Either.isLeft(decided)) return Either.left<IllegalTransition>(decided.left)
       let { events, next } = decided.right
       if (options.forceRefund && command._tag === "Refund" && current.status === "Refunded") {
-        events = Payment.decide(new Payment.Payment({ ...current, status: "Approved" }), command).pipe(
+        events = Payment.decide(new Payment.Payment({ ...current, status: "Approved" }, true), command).pipe(
           Either.map((d) => d.events),
           Either.getOrElse(() => [])
         )

@@ -20,6 +20,17 @@
  * the next batch. This mirrors Effect's default scheduler, which runs one drain per
  * microtask. Scheduling priorities are honoured like Effect does (lower first, stable)
  * within a batch.
+ *
+ * Caveats:
+ * - Only fibers descending from `run` (or from a runtime captured inside it) are on the
+ *   kernel. `Effect.runFork`/`runPromise` on the default runtime inside a simulation
+ *   escapes to the host scheduler and clock.
+ * - `run` returns as soon as the root is done; daemon fibers (and their timers) stay on
+ *   the kernel and carry over into the next `run`. Effect also keeps them in its global
+ *   root set, so call `shutdown()` when done with a kernel.
+ * - `Effect.never` is implemented by Effect with a host interval (cleared when the fiber
+ *   is interrupted). It does not affect the kernel, but keeps the process alive until
+ *   the fiber is interrupted (which `run` does on a deadlock, and `shutdown` does).
  */
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -139,15 +150,23 @@ export interface Deadlock<A, E> extends RunStats {
   readonly exit: Exit.Exit<A, E> | undefined
 }
 
-/** Virtual time would have passed `untilMillis`; the root was interrupted (see `exit`). */
+/**
+ * Virtual time would have passed `untilMillis`; the root was interrupted (see `exit`).
+ * A blocked root does not show up as `Deadlock` while anything else still has timers
+ * (a periodic background fiber, a raw timer): it shows up here, and `live` helps.
+ */
 export interface TimeLimit<A, E> extends RunStats {
   readonly _tag: "TimeLimit"
+  /** The live fibers when the limit was hit, in the format of `Deadlock.blocked`. */
+  readonly live: ReadonlyArray<string>
   readonly exit: Exit.Exit<A, E> | undefined
 }
 
 /** `maxSteps` steps were taken without the root finishing; the root was interrupted. */
 export interface StepLimit<A, E> extends RunStats {
   readonly _tag: "StepLimit"
+  /** The live fibers when the limit was hit, in the format of `Deadlock.blocked`. */
+  readonly live: ReadonlyArray<string>
   readonly exit: Exit.Exit<A, E> | undefined
 }
 
@@ -202,9 +221,10 @@ class KernelScheduler implements Scheduler.Scheduler {
   }
 }
 
-const sleepForever: Effect.Effect<void> = Effect.async<void>(() => {
-  // Never resumed and holds nothing to release; an infinite sleep is a pure wait.
-})
+// Never resumed and holds nothing to release: an infinite sleep is a pure wait. (The
+// register function takes exactly one parameter: with two, Effect would allocate an
+// AbortController per call.)
+const sleepForever: Effect.Effect<void> = Effect.async<void>((_resume) => {})
 
 /** The kernel's Effect clock: virtual time, sleeps are timers in the kernel's heap. */
 class KernelClock implements Clock.Clock {
@@ -436,7 +456,7 @@ export class Kernel {
       }
 
       const stoppedAt = this.now
-      const blocked = stop === Stop.Idle ? this.describeLiveFibers(root) : []
+      const live = this.describeLiveFibers(root)
       // Interrupt the root and keep going (no time limit) so its finalizers run.
       root.unsafeInterruptAsFork(FiberId.none)
       this.advance(Infinity, this.steps + (options.shutdownMaxSteps ?? 1_000_000))
@@ -446,8 +466,8 @@ export class Kernel {
         timersFired: this.timersFired - timersAtStart
       }
       return stop === Stop.Idle
-        ? { _tag: "Deadlock", blocked, exit, ...stats }
-        : { _tag: stop === Stop.TimeLimit ? "TimeLimit" : "StepLimit", exit, ...stats }
+        ? { _tag: "Deadlock", blocked: live, exit, ...stats }
+        : { _tag: stop === Stop.TimeLimit ? "TimeLimit" : "StepLimit", live, exit, ...stats }
     } finally {
       this.running = false
       this.rootDone = false
@@ -465,12 +485,15 @@ export class Kernel {
     this.running = true
     try {
       const tracker = this.tracker
-      if (tracker !== undefined && tracker.live.size > 0) {
-        for (const fiber of tracker.live.keys()) fiber.unsafeInterruptAsFork(FiberId.none)
+      if (tracker !== undefined) {
         const limit = this.steps + maxSteps
-        // Until every tracked fiber is gone, the kernel is idle, or the budget is spent.
-        while (tracker.live.size > 0 && this.steps < limit) {
-          if (this.advance(Infinity, Math.min(limit, this.steps + 256)) === Stop.Idle) break
+        // A few rounds, in case finalizers fork new fibers.
+        for (let round = 0; round < 3 && tracker.live.size > 0 && this.steps < limit; round++) {
+          for (const fiber of Array.from(tracker.live.keys())) fiber.unsafeInterruptAsFork(FiberId.none)
+          // Until every tracked fiber is gone, the kernel is idle, or the budget is spent.
+          while (tracker.live.size > 0 && this.steps < limit) {
+            if (this.advance(Infinity, Math.min(limit, this.steps + 256)) === Stop.Idle) break
+          }
         }
       }
       this.timers.clear()

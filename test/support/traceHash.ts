@@ -1,0 +1,17 @@
+/**
+ * Prints the trace hash of one simulated scenario run as JSON on stdout — run in a fresh process by
+ * test/sim/determinism.test.ts to show that the hash does not depend on the process:
+ *
+ *   node --import tsx test/support/traceHash.ts <scenario> <seed>
+ */
+import { runScenarioSim } from "../../src/chaos/SimRun.js"
+import { findScenario } from "../../scenarios/index.js"
+
+const [name = "happy-path", seedText = "7"] = process.argv.slice(2)
+const scenario = findScenario(name)
+if (scenario === undefined) {
+  process.stderr.write(`unknown scenario ${name}\n`)
+  process.exit(2)
+}
+const result = runScenarioSim(scenario, { seed: Number(seedText) })
+process.stdout.write(JSON.stringify({ scenario: name, seed: result.seed, ok: result.ok, traceHash: result.traceHash }) + "\n")
