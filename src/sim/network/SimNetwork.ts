@@ -30,6 +30,12 @@ interface LinkState {
 
 const linkKey = (from: string, to: string) => `${from}>${to}`
 
+/**
+ * A message that never arrives. (Effect.never would keep a real interval timer alive per call; this
+ * suspends the fiber with nothing to resume it, until it is interrupted.)
+ */
+const lost: Effect.Effect<never> = Effect.async<never>(() => {})
+
 export interface NetworkCounters {
   requests: number
   refused: number
@@ -121,11 +127,11 @@ export class SimNetwork {
       if (link.held) yield* Deferred.await(link.held)
       if (link.partitioned) {
         this.counters.partitioned++
-        return yield* Effect.never
+        return yield* lost
       }
       if (link.dropProbability > 0 && (yield* Random.next) < link.dropProbability) {
         this.counters.dropped++
-        return yield* Effect.never
+        return yield* lost
       }
       yield* Effect.sleep(yield* sample(latency))
     })
