@@ -1,7 +1,8 @@
 /**
  * slow-payment: the seed's circuit-breaker section. Payment takes 400–620 ms, order gives up after
- * 610 ms behind a Hystrix breaker, and siege -c100 -t60S hammers POST /orders. Timed-out orders are
- * cancelled and refunded; the breaker fails fast while open.
+ * 610 ms behind a Hystrix breaker (and Hystrix's pool of 10 concurrent calls), and siege -c100 -t60S
+ * hammers POST /orders. Calls beyond the pool and timed-out calls count as failures, the breaker trips
+ * and fails orders fast while open; timed-out orders are cancelled and refunded.
  */
 import type { Scenario } from "../src/chaos/Scenario.js"
 
@@ -11,6 +12,8 @@ export const scenario: Scenario = {
   seedSection: "동기식 호출 / 서킷 브레이킹 / 장애격리",
   workload: { users: 100, durationMillis: 60_000 },
   thresholds: [
+    { metric: "breakerOpened", op: ">=", value: 1, why: "the breaker trips under the siege, as in the seed" },
+    { metric: "failFast", op: ">", value: 0, why: "while open, the breaker fails orders fast instead of waiting on payment" },
     { metric: "successful", op: ">", value: 0, why: "orders are still accepted under load" },
     { metric: "transactions", op: ">=", value: 1000, why: "the siege ran at full concurrency" }
   ]

@@ -16,6 +16,11 @@ export interface SagaConfigShape {
     readonly paymentTimeoutMillis: number
     /** The breaker around order → payment. Default: Hystrix defaults. */
     readonly breaker: CircuitBreakerOptions
+    /**
+     * Most payment calls one order pod makes at once; a call beyond it is rejected at once and counts
+     * as a breaker failure (Hystrix's thread-pool isolation). Default: 10 (Hystrix's coreSize).
+     */
+    readonly maxConcurrentPaymentCalls: number
     /** A Pending order older than this is abandoned (its pod died mid-call). Default: 5 000 ms. */
     readonly abandonPendingAfterMillis: number
     /** How often each order pod sweeps for abandoned orders. Default: 2 000 ms. */
@@ -46,6 +51,7 @@ export const defaultSagaConfig: SagaConfigShape = {
   order: {
     paymentTimeoutMillis: 610,
     breaker: CircuitBreakerOptions.hystrix,
+    maxConcurrentPaymentCalls: 10,
     abandonPendingAfterMillis: 5_000,
     sweepEveryMillis: 2_000
   },

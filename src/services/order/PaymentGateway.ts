@@ -1,14 +1,15 @@
 /**
  * PaymentGateway: order's synchronous call to payment (NFR1), behind a timeout and a circuit breaker.
  *
- * The call goes to one of payment's ready endpoints, round-robin. It fails with PaymentCallFailed when
+ * The call goes to one of payment's ready endpoints, round-robin. At most `maxConcurrentPaymentCalls`
+ * run at once per pod (Hystrix's thread pool); one more is rejected at once. It fails with PaymentCallFailed when
  * payment refuses the charge, is unreachable or answers an error, when it does not answer within the
  * timeout (610 ms by default, the seed's Hystrix setting), or at once while the breaker is open.
  * A timed-out call may still complete at payment; order then cancels the order, and payment refunds
  * (see OrderHandlers.ts and the note in docs/ARCHITECTURE.md).
  */
 import { HttpApiClient, HttpClient } from "@effect/platform"
-import { Context, Data, Effect, Layer } from "effect"
+import { Context, Data, Effect, Layer, Option } from "effect"
 import type { OrderId } from "../../domain/Ids.js"
 import type { Money } from "../../domain/Money.js"
 import type { Payment } from "../../domain/Payment.js"
@@ -19,7 +20,7 @@ import { SystemObserver } from "../ports/SystemObserver.js"
 import * as CircuitBreaker from "../resilience/CircuitBreaker.js"
 import { SagaConfig } from "../SagaConfig.js"
 
-export type PaymentFailureReason = "timeout" | "circuit-open" | "refused" | "unreachable" | "error"
+export type PaymentFailureReason = "timeout" | "circuit-open" | "rejected" | "refused" | "unreachable" | "error"
 
 export class PaymentCallFailed extends Data.TaggedError("PaymentCallFailed")<{
   readonly reason: PaymentFailureReason
@@ -57,6 +58,8 @@ export class PaymentGateway extends Context.Tag("starcoffee/order/PaymentGateway
           observer.note({ _tag: "BreakerTransition", pod, breaker: t.name, from: t.from, to: t.to, reason: t.reason })
       })
       const timeout = config.order.paymentTimeoutMillis
+      const bulkhead = yield* Effect.makeSemaphore(config.order.maxConcurrentPaymentCalls)
+      const maxCalls = config.order.maxConcurrentPaymentCalls
 
       const call = (orderId: OrderId, amount: Money) =>
         nextEndpoint.pipe(
@@ -86,7 +89,17 @@ export class PaymentGateway extends Context.Tag("starcoffee/order/PaymentGateway
       return {
         breaker,
         charge: (orderId, amount) =>
-          breaker.protect(call(orderId, amount)).pipe(
+          breaker.protect(
+            bulkhead.withPermitsIfAvailable(1)(call(orderId, amount)).pipe(
+              Effect.flatMap(Option.match({
+                onNone: () =>
+                  Effect.fail(
+                    new PaymentCallFailed({ reason: "rejected", detail: `${maxCalls} payment calls already in flight` })
+                  ),
+                onSome: Effect.succeed
+              }))
+            )
+          ).pipe(
             Effect.catchTag("CircuitBreakerOpen", (open) =>
               Effect.fail(
                 new PaymentCallFailed({ reason: "circuit-open", detail: `breaker open, retry in ${open.retryAfterMillis} ms` })

@@ -14,6 +14,7 @@
  *
  * Faults modelled: liveness restarts of hung pods, readiness removal of failing pods, crash loops.
  */
+import { suspendForever } from "../kernel/SuspendForever.js"
 import { Effect } from "effect"
 import { type ProbeSpec, restartDelay } from "./DeploymentSpec.js"
 import type { SimPod } from "./SimPod.js"
@@ -36,7 +37,7 @@ const restOfPeriod = (startedAt: number, period: number) =>
 
 const readinessLoop = (pod: SimPod, probe: ProbeSpec | null, warm: boolean, hooks: KubeletHooks): Effect.Effect<never> =>
   probe === null
-    ? Effect.zipRight(hooks.setReady(pod, true, "container running (no readiness probe)"), Effect.never)
+    ? Effect.zipRight(hooks.setReady(pod, true, "container running (no readiness probe)"), suspendForever)
     : Effect.gen(function*() {
       if (warm) yield* hooks.setReady(pod, true, "running at start")
       yield* Effect.sleep(warm ? probe.periodMillis : probe.initialDelayMillis)
@@ -64,7 +65,7 @@ const readinessLoop = (pod: SimPod, probe: ProbeSpec | null, warm: boolean, hook
 /** Returns when the liveness probe has failed `failureThreshold` times in a row. */
 const livenessLoop = (pod: SimPod, probe: ProbeSpec | null, warm: boolean, hooks: KubeletHooks): Effect.Effect<string> =>
   probe === null
-    ? Effect.never
+    ? suspendForever
     : Effect.gen(function*() {
       yield* Effect.sleep(warm ? probe.periodMillis : probe.initialDelayMillis)
       let failures = 0

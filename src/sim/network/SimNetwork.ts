@@ -14,6 +14,7 @@ import { HttpClientError, type HttpClientRequest } from "@effect/platform"
 import { Deferred, Effect, Random } from "effect"
 import { type Distribution, sample, uniform } from "../../services/Distribution.js"
 import { makeClient, toClientResponse, toServerRequest } from "../../services/http/InMemoryHttp.js"
+import { suspendForever } from "../kernel/SuspendForever.js"
 import type { Resolver } from "./Endpoint.js"
 
 export interface NetworkOptions {
@@ -30,11 +31,8 @@ interface LinkState {
 
 const linkKey = (from: string, to: string) => `${from}>${to}`
 
-/**
- * A message that never arrives. (Effect.never would keep a real interval timer alive per call; this
- * suspends the fiber with nothing to resume it, until it is interrupted.)
- */
-const lost: Effect.Effect<never> = Effect.async<never>(() => {})
+/** A message that never arrives. */
+const lost = suspendForever
 
 export interface NetworkCounters {
   requests: number
