@@ -2,7 +2,8 @@
  * The fault model, one for both worlds: each fault has a start and an end (its duration), and a
  * schema so scenario files are validated before a run.
  *
- * Faults modelled here: kill a pod, hang a pod, take a service down (replicas 0), slow a link
+ * Faults modelled here: kill a pod, hang a pod, crash-restart a container, scale a Deployment, roll
+ * a Deployment to a new version (with or without readiness), take a service down (replicas 0), slow a link
  * (latency), partition two groups (symmetric or one-way), drop requests on a link, broker outage,
  * slow broker delivery, duplicate deliveries.
  */
@@ -17,6 +18,13 @@ const Node = Schema.Literal(...ServiceNames, "client")
 export const Fault = Schema.Union(
   Schema.TaggedStruct("Kill", { service: Service, replica: Schema.optionalWith(Schema.Int, { default: () => 0 }) }),
   Schema.TaggedStruct("Hang", { service: Service, replica: Schema.optionalWith(Schema.Int, { default: () => 0 }) }),
+  Schema.TaggedStruct("Restart", { service: Service, replica: Schema.optionalWith(Schema.Int, { default: () => 0 }) }),
+  Schema.TaggedStruct("Scale", { service: Service, replicas: Schema.NonNegativeInt }),
+  Schema.TaggedStruct("Roll", {
+    service: Service,
+    /** Whether the new pods have a readiness probe. Default: true. */
+    readiness: Schema.optionalWith(Schema.Boolean, { default: () => true })
+  }),
   Schema.TaggedStruct("ServiceDown", { service: Service }),
   Schema.TaggedStruct("Slow", { from: Node, to: Node, latency: Distribution }),
   Schema.TaggedStruct("Partition", { a: Node, b: Node, oneWay: Schema.optionalWith(Schema.Boolean, { default: () => false }) }),
@@ -41,6 +49,12 @@ export const describeFault = (fault: Fault): string => {
     case "Kill":
     case "Hang":
       return `${fault._tag.toLowerCase()} ${fault.service}#${fault.replica}`
+    case "Restart":
+      return `restart ${fault.service}#${fault.replica}`
+    case "Scale":
+      return `scale ${fault.service} to ${fault.replicas}`
+    case "Roll":
+      return `roll ${fault.service}${fault.readiness ? "" : " without readiness"}`
     case "ServiceDown":
       return `${fault.service} down`
     case "Slow":

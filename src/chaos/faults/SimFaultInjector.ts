@@ -24,6 +24,19 @@ export const applyFault = (world: SimWorld, fault: Fault): Effect.Effect<() => E
         if (address) yield* world.cluster.hang(address)
         return () => (address ? world.cluster.recover(address) : Effect.void)
       }
+      case "Restart": {
+        const address = podAddress(world, fault.service, fault.replica)
+        if (address) yield* world.cluster.restart(address)
+        return () => Effect.void
+      }
+      case "Scale": {
+        const before = world.cluster.podsOf(fault.service).length
+        yield* world.cluster.scale(fault.service, fault.replicas, "fault")
+        return () => world.cluster.scale(fault.service, Math.max(1, before), "fault healed")
+      }
+      case "Roll":
+        yield* world.cluster.rollout(fault.service, fault.readiness ? {} : { spec: { readiness: null } })
+        return () => Effect.void
       case "ServiceDown": {
         const before = world.cluster.podsOf(fault.service).length
         yield* world.cluster.scale(fault.service, 0)
