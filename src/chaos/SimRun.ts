@@ -12,6 +12,7 @@ import { allViews } from "../services/mypage/MypageStore.js"
 import { allOrders } from "../services/order/OrderStore.js"
 import { allPayments } from "../services/payment/PaymentStore.js"
 import { defaultSagaConfig } from "../services/SagaConfig.js"
+import type { HistoryEntry } from "../sim/history/History.js"
 import { Kernel } from "../sim/kernel/Kernel.js"
 import { runSiege } from "../sim/workload/Siege.js"
 import { SimWorld } from "../sim/world/SimWorld.js"
@@ -34,6 +35,8 @@ export interface SimRunOptions {
    * trace. Default: none.
    */
   readonly onProgress?: (simulatedMs: number, plannedMs: number) => void
+  /** Return the run's whole history with the result (for --out). Default: false. */
+  readonly keepHistory?: boolean
 }
 
 /** Planned length of a scenario's safety phase: its workload or its last fault, whichever ends later. */
@@ -57,6 +60,8 @@ export interface SimRunResult {
   readonly kernel: string
   readonly historyLength: number
   readonly requests: number
+  /** The history, when asked for with `keepHistory`. */
+  readonly history?: ReadonlyArray<HistoryEntry>
 }
 
 const gatherTruth = (world: SimWorld) =>
@@ -157,7 +162,8 @@ export const scenarioProgram = (scenario: Scenario, options: SimRunOptions) =>
       mutants,
       traceHash: world.history.traceHash(),
       historyLength: world.history.length,
-      requests: world.network.counters.requests
+      requests: world.network.counters.requests,
+      history: world.history.entries
     }
   }).pipe(Effect.scoped)
 
@@ -181,7 +187,8 @@ export const runScenarioSim = (scenario: Scenario, options: SimRunOptions): SimR
       mutants: r.mutants,
       kernel: "Completed",
       historyLength: r.historyLength,
-      requests: r.requests
+      requests: r.requests,
+      ...(options.keepHistory ? { history: r.history } : {})
     }
   }
   const why = result._tag === "Deadlock"

@@ -25,7 +25,7 @@ export const runSpec: CommandSpec = {
   flags: [
     ["--seed N", "the seed every random draw comes from (default 1)"],
     ["--mode sim|live", "the world to run in (default sim; live is not built yet)"],
-    ["--out DIR", "also write the result as DIR/result.json"],
+    ["--out DIR", "also write DIR/result.json and the run's history as DIR/history.jsonl"],
     ["--mutant NAME", `switch on a deliberate defect (repeatable): ${Object.keys(MutantNames).join(", ")}`],
     ["--json", "print one JSON object instead of the summary"]
   ],
@@ -64,10 +64,17 @@ export const runCommand = ({ positionals, values }: Parsed): number => {
   const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
   resolveMode(values.mode)
   const mutants = resolveMutants(values)
-  const result = runTimed(scenario, { seed, mutants, progress: !values.json && Boolean(process.stderr.isTTY) })
-  if (typeof values.out === "string") {
-    mkdirSync(values.out, { recursive: true })
-    writeFileSync(join(values.out, "result.json"), JSON.stringify(runJson(result), null, 2) + "\n")
+  const out = typeof values.out === "string" ? values.out : undefined
+  const result = runTimed(scenario, {
+    seed,
+    mutants,
+    progress: !values.json && Boolean(process.stderr.isTTY),
+    keepHistory: out !== undefined
+  })
+  if (out !== undefined) {
+    mkdirSync(out, { recursive: true })
+    writeFileSync(join(out, "result.json"), JSON.stringify(runJson(result), null, 2) + "\n")
+    writeFileSync(join(out, "history.jsonl"), (result.history ?? []).map((e) => JSON.stringify(e)).join("\n") + "\n")
   }
   console.log(values.json ? JSON.stringify(runJson(result)) : formatRun(result))
   return result.ok ? 0 : 1
