@@ -14,12 +14,13 @@ import { parseNonNegativeInt, UsageError } from "../UsageError.js"
 export const runSpec: CommandSpec = {
   name: "run",
   summary: "Run one scenario in the simulated world from one seed and check every invariant.",
-  usage: "starcoffee run <scenario> [--seed N] [--mode sim|live] [--out DIR] [--mutant NAME]... [--json]",
+  usage: "starcoffee run <scenario> [--seed N] [--mode sim|live] [--out DIR] [--mutant NAME]... [--shuffle] [--json]",
   options: {
     seed: { type: "string" },
     mode: { type: "string" },
     out: { type: "string" },
     mutant: { type: "string", multiple: true },
+    shuffle: { type: "boolean" },
     json: { type: "boolean" }
   },
   flags: [
@@ -27,6 +28,7 @@ export const runSpec: CommandSpec = {
     ["--mode sim|live", "the world to run in (default sim; live is not built yet)"],
     ["--out DIR", "also write DIR/result.json and the run's history as DIR/history.jsonl"],
     ["--mutant NAME", `switch on a deliberate defect (repeatable): ${Object.keys(MutantNames).join(", ")}`],
+    ["--shuffle", "shuffle the kernel's ready queue (seeded) to explore other interleavings"],
     ["--json", "print one JSON object instead of the summary"]
   ],
   maxPositionals: 1
@@ -68,6 +70,7 @@ export const runCommand = ({ positionals, values }: Parsed): number => {
   const result = runTimed(scenario, {
     seed,
     mutants,
+    shuffle: values.shuffle === true,
     progress: !values.json && Boolean(process.stderr.isTTY),
     keepHistory: out !== undefined
   })
