@@ -9,6 +9,7 @@ import { checkHealth } from "../http/HealthApi.js"
 import type { PodApp } from "../http/HttpApiApp.js"
 import { toServerResponse } from "../http/InMemoryHttp.js"
 import { makeRoundRobin, ServiceDirectory, type ServiceName } from "../ports/ServiceDirectory.js"
+import { timeoutFail } from "../resilience/Timeout.js"
 import type { ServiceDefinition } from "../ServiceDefinition.js"
 import { routeOf } from "./GatewayRoutes.js"
 
@@ -45,7 +46,7 @@ export const gatewayApp = Effect.gen(function*() {
     })
     return yield* client.execute(forwarded).pipe(
       Effect.flatMap(toServerResponse),
-      Effect.timeoutFail({ duration: GATEWAY_TIMEOUT_MILLIS, onTimeout: () => "timeout" as const }),
+      (effect) => timeoutFail(effect, { duration: GATEWAY_TIMEOUT_MILLIS, onTimeout: () => "timeout" as const }),
       Effect.catchAll((error) =>
         Effect.succeed(
           error === "timeout"

@@ -533,13 +533,35 @@ export const makeHandler = <E, R>(
 // clients
 // ---------------------------------------------------------------------------------------------
 
-/** An `HttpClient` whose requests are answered by `dispatch` (the resolved URL is passed along). */
+/**
+ * An `HttpClient` whose requests are answered by `dispatch` (the resolved URL is passed along).
+ *
+ * With the tracer off (simulated runs) a request goes straight from URL resolution to `dispatch`:
+ * `HttpClient.make` would also give each request an `AbortController`, register its response in a
+ * `FinalizationRegistry` and wrap it, all to abort a socket that an in-memory exchange does not have.
+ * With the tracer on, requests take `HttpClient.make`'s path (its client span included).
+ */
 export const makeClient = (
   dispatch: (
     request: HttpClientRequest.HttpClientRequest,
     url: URL
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
-): HttpClient.HttpClient => HttpClient.make((request, url) => dispatch(request, url))
+): HttpClient.HttpClient => {
+  const traced = HttpClient.make((request, url) => dispatch(request, url))
+  const send = (request: HttpClientRequest.HttpClientRequest) =>
+    Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((fiber) => {
+      if (fiber.getFiberRef(FiberRef.currentTracerEnabled)) return traced.execute(request)
+      const url = UrlParams.makeUrl(request.url, request.urlParams, request.hash)
+      if (url._tag === "Left") {
+        return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+      }
+      return dispatch(request, url.right)
+    })
+  return HttpClient.makeWith<never, never, HttpClientError.HttpClientError, never>(
+    (effect) => Effect.flatMap(effect, send),
+    Effect.succeed
+  )
+}
 
 /**
  * An `HttpClient` answered in-process by `app`, with the app's context captured now: client request

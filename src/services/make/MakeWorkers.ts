@@ -9,7 +9,7 @@ import { CoffeeMade, type EventEnvelope } from "../../domain/Events.js"
 import * as Make from "../../domain/Make.js"
 import { runConsumer } from "../messaging/EventConsumer.js"
 import { processOnce } from "../messaging/Inbox.js"
-import { appendToOutbox, notifyRelay } from "../messaging/Outbox.js"
+import { appendToOutbox, notifyRelay, type OutboxRow } from "../messaging/Outbox.js"
 import { runOutboxRelay } from "../messaging/OutboxRelay.js"
 import { Mutants } from "../Mutants.js"
 import { Streams } from "../ports/EventBus.js"
@@ -37,7 +37,7 @@ const onEvent = (envelope: EventEnvelope) =>
     const mutants = yield* Mutants
     const sql = yield* SqlClient.SqlClient
     const orderId = envelope.event.orderId
-    let published = false
+    let rows: ReadonlyArray<OutboxRow> = []
     const apply = Effect.gen(function*() {
       const current = Option.getOrElse(yield* findMake(orderId), () => Make.waiting(orderId))
       let decided = Make.decide(current, command)
@@ -56,12 +56,11 @@ const onEvent = (envelope: EventEnvelope) =>
       }
       const brewed = events.filter((e) => e._tag === "CoffeeMade").length
       if (next !== current || brewed > 0) yield* saveMake(next, brewed)
-      yield* appendToOutbox(events, envelope.eventId)
-      published = events.length > 0
+      rows = yield* appendToOutbox(events, envelope.eventId)
     })
     if (mutants.has("make-no-inbox")) yield* sql.withTransaction(apply)
     else yield* processOnce(GROUP, envelope.eventId, apply)
-    if (published) yield* notifyRelay
+    yield* notifyRelay(rows)
   })
 
 export const makeWorkers = Effect.all([

@@ -14,7 +14,30 @@ import { PodIdentity } from "../ports/PodIdentity.js"
 import { SystemObserver } from "../ports/SystemObserver.js"
 import { SagaConfig } from "../SagaConfig.js"
 
-const decodeEnvelope = Schema.decodeUnknownEither(EventEnvelopeJson)
+const decodeEnvelopeUncached = Schema.decodeUnknownEither(EventEnvelopeJson)
+
+/**
+ * Decodes a bus body. Every consumer group decodes every body of its streams (a bad body must be
+ * dead-lettered wherever it arrives), so the same text is decoded by up to three groups in a row: the
+ * last results are kept by text. Decoding is a pure function of the text and the envelope is
+ * immutable, so a kept result is exactly what decoding again would give.
+ */
+const decodeEnvelope = (() => {
+  const size = 256
+  let current = new Map<string, ReturnType<typeof decodeEnvelopeUncached>>()
+  let previous = current
+  return (body: string) => {
+    let decoded = current.get(body)
+    if (decoded !== undefined) return decoded
+    decoded = previous.get(body) ?? decodeEnvelopeUncached(body)
+    if (current.size >= size) {
+      previous = current
+      current = new Map()
+    }
+    current.set(body, decoded)
+    return decoded
+  }
+})()
 
 export interface Subscription<R> {
   /** Consumer group: the service's name. */

@@ -8,7 +8,7 @@ import { Effect } from "effect"
 
 export const inboxMigration = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
-  yield* sql`CREATE TABLE inbox (event_id TEXT PRIMARY KEY, group_name TEXT NOT NULL)`
+  yield* sql`CREATE TABLE inbox (event_id TEXT PRIMARY KEY, group_name TEXT NOT NULL) WITHOUT ROWID`
 })
 
 /**

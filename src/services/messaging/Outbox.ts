@@ -3,14 +3,21 @@
  * transaction; the relay (OutboxRelay.ts) publishes them later and deletes them once the bus has them.
  * An event is therefore never lost between a commit and a publish, and never published for a change
  * that rolled back.
+ *
+ * Rows are inserted already claimed by the writing pod for one lease, and after the commit the writer
+ * hands them to its pod's relay (`notifyRelay(rows)`), which publishes them without claiming. If the
+ * pod dies first, the lease expires and any relay claims them (see OutboxRelay.ts).
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import { type DomainEvent, envelope, EventEnvelopeJson } from "../../domain/Events.js"
+import { type DomainEvent, envelope, type EventEnvelope } from "../../domain/Events.js"
 import type { EventId } from "../../domain/Ids.js"
 import { Streams } from "../ports/EventBus.js"
-import { Schema } from "effect"
-import { OutboxSignal } from "./OutboxSignal.js"
+import { PodIdentity } from "../ports/PodIdentity.js"
+import { SagaConfig } from "../SagaConfig.js"
+import { OutboxSignal, type OutboxRow } from "./OutboxSignal.js"
+
+export type { OutboxRow } from "./OutboxSignal.js"
 
 export const outboxMigration = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -24,7 +31,14 @@ export const outboxMigration = Effect.gen(function*() {
   )`
 })
 
-const encodeEnvelope = Schema.encodeSync(EventEnvelopeJson)
+/**
+ * The JSON text of an envelope we built ourselves (`envelope`, from domain events constructed by our
+ * own code): the same text as `Schema.encodeSync(EventEnvelopeJson)` — every field encodes to itself
+ * and the keys come in the same order (test/domain/EnvelopeEncoding.test.ts proves it for every event)
+ * — without validating again what was just built. What comes from outside is still decoded with the
+ * schema (EventConsumer.ts).
+ */
+export const encodeEnvelope = (env: EventEnvelope): string => JSON.stringify(env)
 
 /** The stream an event is published on: the stream of the service that owns it. */
 export const streamOf = (event: DomainEvent): string => {
@@ -41,25 +55,35 @@ export const streamOf = (event: DomainEvent): string => {
   }
 }
 
+const noRows: ReadonlyArray<OutboxRow> = []
+
 /**
- * Appends events to the outbox. Call it inside the transaction that changes the state; the relay is
- * woken after the caller's transaction commits (see `notifyRelay`).
+ * Appends events to the outbox, claimed by this pod for one relay lease. Call it inside the
+ * transaction that changes the state; after that transaction commits, hand the rows it returns to the
+ * relay with `notifyRelay`.
  */
 export const appendToOutbox = (events: ReadonlyArray<DomainEvent>, causationId: EventId | null) =>
   Effect.gen(function*() {
-    if (events.length === 0) return
+    if (events.length === 0) return noRows
     const sql = yield* SqlClient.SqlClient
+    const { pod } = yield* PodIdentity
+    const lease = (yield* SagaConfig).messaging.relayLeaseMillis
     const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    const rows: Array<OutboxRow> = []
     for (const event of events) {
       const env = envelope(event, now, causationId)
-      yield* sql`INSERT INTO outbox (stream, event_id, body) VALUES (${streamOf(event)}, ${env.eventId}, ${
-        encodeEnvelope(env)
-      })`
+      const stream = streamOf(event)
+      const body = encodeEnvelope(env)
+      const inserted = yield* sql<{ seq: number }>`INSERT INTO outbox (stream, event_id, body, claimed_by, claimed_until)
+        VALUES (${stream}, ${env.eventId}, ${body}, ${pod}, ${now + lease}) RETURNING seq`
+      rows.push({ seq: inserted[0]!.seq, stream, body })
     }
+    return rows
   })
 
-/** Wakes this pod's relay; call after a commit that appended events. */
-export const notifyRelay = Effect.flatMap(OutboxSignal, (signal) => signal.notify)
+/** Hands rows appended by a committed transaction to this pod's relay and wakes it. */
+export const notifyRelay = (rows: ReadonlyArray<OutboxRow>) =>
+  rows.length === 0 ? Effect.void : Effect.flatMap(OutboxSignal, (signal) => signal.handOff(rows))
 
 /** Rows still waiting to be published (for "outboxes drain" checks). */
 export const outboxBacklog = Effect.gen(function*() {

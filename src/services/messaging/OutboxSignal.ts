@@ -1,13 +1,48 @@
 /**
- * OutboxSignal: a pod-local wake-up for the outbox relay, so events are published right after the
- * commit instead of at the next poll. Notifications coalesce: many commits, one wake-up.
+ * OutboxSignal: a pod-local hand-off from the transactions that append outbox rows to the pod's outbox
+ * relay, so events are published right after the commit instead of at the next poll, without the relay
+ * having to claim them: the rows were inserted already claimed by this pod (see `appendToOutbox`), and
+ * after the commit the writer hands them over here. Wake-ups coalesce: many commits, one wake-up.
  */
 import { Context, Effect, Layer, Queue } from "effect"
 
+/** An outbox row as the relay publishes it. */
+export interface OutboxRow {
+  readonly seq: number
+  readonly stream: string
+  readonly body: string
+}
+
 export interface OutboxSignalShape {
+  /** Wakes the relay. */
   readonly notify: Effect.Effect<void>
   /** Waits for a notification, or returns after `millis` without one. */
   readonly await: (millis: number) => Effect.Effect<void>
+  /** Hands committed rows, claimed by this pod, to its relay; wakes it. */
+  readonly handOff: (rows: ReadonlyArray<OutboxRow>) => Effect.Effect<void>
+  /** Takes every row handed off so far, in the order they were handed. */
+  readonly takeHandedOff: Effect.Effect<ReadonlyArray<OutboxRow>>
+}
+
+/** The hand-off list shared by the implementations; `wake` is their notification. */
+export const makeHandOff = (notify: Effect.Effect<void>) => {
+  let handed: Array<OutboxRow> = []
+  const none: ReadonlyArray<OutboxRow> = []
+  return {
+    handOff: (rows: ReadonlyArray<OutboxRow>): Effect.Effect<void> =>
+      rows.length === 0 ? Effect.void : Effect.zipRight(
+        Effect.sync(() => {
+          for (const row of rows) handed.push(row)
+        }),
+        notify
+      ),
+    takeHandedOff: Effect.sync((): ReadonlyArray<OutboxRow> => {
+      if (handed.length === 0) return none
+      const rows = handed
+      handed = []
+      return rows
+    })
+  }
 }
 
 export class OutboxSignal extends Context.Tag("starcoffee/OutboxSignal")<OutboxSignal, OutboxSignalShape>() {
@@ -15,14 +50,16 @@ export class OutboxSignal extends Context.Tag("starcoffee/OutboxSignal")<OutboxS
     OutboxSignal,
     Effect.gen(function*() {
       const queue = yield* Queue.sliding<void>(1)
+      const notify = Effect.asVoid(Queue.offer(queue, undefined))
       return {
-        notify: Effect.asVoid(Queue.offer(queue, undefined)),
+        notify,
         await: (millis) =>
           Queue.take(queue).pipe(
             Effect.timeoutTo({ duration: millis, onSuccess: () => undefined, onTimeout: () => undefined }),
             Effect.zipRight(Queue.takeAll(queue)),
             Effect.asVoid
-          )
+          ),
+        ...makeHandOff(notify)
       }
     })
   )

@@ -15,7 +15,7 @@ import type { OrderId } from "../../domain/Ids.js"
 import * as Order from "../../domain/Order.js"
 import { Conflict, NotFound, Unavailable } from "../http/ApiErrors.js"
 import { checkHealth } from "../http/HealthApi.js"
-import { appendToOutbox, notifyRelay } from "../messaging/Outbox.js"
+import { appendToOutbox, notifyRelay, type OutboxRow } from "../messaging/Outbox.js"
 import { isOn } from "../Mutants.js"
 import { PodIdentity } from "../ports/PodIdentity.js"
 import { SystemObserver } from "../ports/SystemObserver.js"
@@ -27,7 +27,7 @@ import { PaymentGateway } from "./PaymentGateway.js"
 export const applyOrderCommand = (orderId: OrderId, command: Order.OrderCommand) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const result: Either.Either<{ order: Order.Order; published: boolean }, NotFound | Conflict> = yield* sql
+    const result: Either.Either<{ order: Order.Order; rows: ReadonlyArray<OutboxRow> }, NotFound | Conflict> = yield* sql
       .withTransaction(Effect.gen(function*() {
       const found = yield* findOrder(orderId)
       if (Option.isNone(found)) {
@@ -39,10 +39,10 @@ export const applyOrderCommand = (orderId: OrderId, command: Order.OrderCommand)
       }
       const next = decision.right.reduce(Order.evolve, found.value)
       if (next !== found.value) yield* saveStatus(next)
-      yield* appendToOutbox(decision.right, null)
-      return Either.right({ order: next, published: decision.right.length > 0 })
+      const rows = yield* appendToOutbox(decision.right, null)
+      return Either.right({ order: next, rows })
     }))
-    if (Either.isRight(result) && result.right.published) yield* notifyRelay
+    if (Either.isRight(result)) yield* notifyRelay(result.right.rows)
     return yield* result
   })
 

@@ -18,6 +18,7 @@ import { PodIdentity } from "../ports/PodIdentity.js"
 import { makeRoundRobin, ServiceDirectory } from "../ports/ServiceDirectory.js"
 import { SystemObserver } from "../ports/SystemObserver.js"
 import * as CircuitBreaker from "../resilience/CircuitBreaker.js"
+import { timeoutFail } from "../resilience/Timeout.js"
 import { SagaConfig } from "../SagaConfig.js"
 
 export type PaymentFailureReason = "timeout" | "circuit-open" | "rejected" | "refused" | "unreachable" | "error"
@@ -80,10 +81,11 @@ export class PaymentGateway extends Context.Tag("starcoffee/order/PaymentGateway
             }
             return Effect.fail(new PaymentCallFailed({ reason: "error", detail: e.message ?? String(e._tag) }))
           }),
-          Effect.timeoutFail({
-            duration: timeout,
-            onTimeout: () => new PaymentCallFailed({ reason: "timeout", detail: `no answer within ${timeout} ms` })
-          })
+          (effect) =>
+            timeoutFail(effect, {
+              duration: timeout,
+              onTimeout: () => new PaymentCallFailed({ reason: "timeout", detail: `no answer within ${timeout} ms` })
+            })
         )
 
       return {

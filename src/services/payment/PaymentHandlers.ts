@@ -24,7 +24,7 @@ export const PaymentsHandlers = HttpApiBuilder.group(PaymentApi, "payments", (ha
         if (Either.isLeft(result)) {
           return yield* Effect.fail(new Conflict({ message: result.left.message, state: result.left.state }))
         }
-        if (result.right.published) yield* notifyRelay
+        yield* notifyRelay(result.right.rows)
         return result.right.payment
       }))
     .handle("get", ({ path }) =>

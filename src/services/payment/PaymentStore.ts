@@ -55,27 +55,41 @@ export const applyPaymentCommand = (
   causationId: EventId | null,
   options: { readonly forceRefund?: boolean } = {}
 ) =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => sql.withTransaction(applyPaymentCommandInTransaction(orderId, command, causationId, options))
+  )
+
+/**
+ * `applyPaymentCommand` for a caller already in a transaction (the refund consumer's inbox
+ * transaction): the same statements, without a nested SAVEPOINT. It fails only with an SqlError, which
+ * rolls the caller's whole transaction back.
+ */
+export const applyPaymentCommandInTransaction = (
+  orderId: OrderId,
+  command: Payment.PaymentCommand,
+  causationId: EventId | null,
+  options: { readonly forceRefund?: boolean } = {}
+) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    return yield* sql.withTransaction(Effect.gen(function*() {
-      const current = Option.getOrElse(yield* findPayment(orderId), () => Payment.none(orderId))
-      const decided = Payment.decide(current, command)
-      if (Either.isLeft(decided)) return Either.left<IllegalTransition>(decided.left)
-      let { events, next } = decided.right
-      if (options.forceRefund && command._tag === "Refund" && current.status === "Refunded") {
-        events = Payment.decide(new Payment.Payment({ ...current, status: "Approved" }, true), command).pipe(
-          Either.map((d) => d.events),
-          Either.getOrElse(() => [])
-        )
-      }
-      if (next !== current || events.length > 0) {
-        const refunds = events.filter((e) => e._tag === "PaymentCancelled").length
-        yield* sql`INSERT INTO payments (order_id, amount, status, refunds) VALUES (${orderId}, ${next.amount}, ${next.status}, ${refunds})
-          ON CONFLICT (order_id) DO UPDATE SET amount = excluded.amount, status = excluded.status, refunds = refunds + excluded.refunds`
-      }
-      yield* appendToOutbox(events, causationId)
-      return Either.right({ payment: next, published: events.length > 0 })
-    }))
+    const current = Option.getOrElse(yield* findPayment(orderId), () => Payment.none(orderId))
+    const decided = Payment.decide(current, command)
+    if (Either.isLeft(decided)) return Either.left<IllegalTransition>(decided.left)
+    let { events, next } = decided.right
+    if (options.forceRefund && command._tag === "Refund" && current.status === "Refunded") {
+      events = Payment.decide(new Payment.Payment({ ...current, status: "Approved" }, true), command).pipe(
+        Either.map((d) => d.events),
+        Either.getOrElse(() => [])
+      )
+    }
+    if (next !== current || events.length > 0) {
+      const refunds = events.filter((e) => e._tag === "PaymentCancelled").length
+      yield* sql`INSERT INTO payments (order_id, amount, status, refunds) VALUES (${orderId}, ${next.amount}, ${next.status}, ${refunds})
+        ON CONFLICT (order_id) DO UPDATE SET amount = excluded.amount, status = excluded.status, refunds = refunds + excluded.refunds`
+    }
+    const rows = yield* appendToOutbox(events, causationId)
+    return Either.right({ payment: next, rows })
   })
 
 export const allPayments = Effect.gen(function*() {

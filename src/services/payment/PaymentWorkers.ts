@@ -6,11 +6,11 @@ import { Effect } from "effect"
 import type { EventEnvelope } from "../../domain/Events.js"
 import { runConsumer } from "../messaging/EventConsumer.js"
 import { processOnce } from "../messaging/Inbox.js"
-import { notifyRelay } from "../messaging/Outbox.js"
+import { notifyRelay, type OutboxRow } from "../messaging/Outbox.js"
 import { runOutboxRelay } from "../messaging/OutboxRelay.js"
 import { isOn } from "../Mutants.js"
 import { Streams } from "../ports/EventBus.js"
-import { applyPaymentCommand } from "./PaymentStore.js"
+import { applyPaymentCommandInTransaction } from "./PaymentStore.js"
 
 const GROUP = "payment"
 
@@ -21,17 +21,17 @@ const onEvent = (envelope: EventEnvelope) =>
       event._tag === "CoffeeCancelled"
     if (!refund) return
     const doubleRefund = yield* isOn("double-refund")
-    let published = false
+    let rows: ReadonlyArray<OutboxRow> = []
     yield* processOnce(
       GROUP,
       envelope.eventId,
-      applyPaymentCommand(event.orderId, { _tag: "Refund" }, envelope.eventId, { forceRefund: doubleRefund }).pipe(
+      applyPaymentCommandInTransaction(event.orderId, { _tag: "Refund" }, envelope.eventId, { forceRefund: doubleRefund }).pipe(
         Effect.map((result) => {
-          published = result._tag === "Right" && result.right.published
+          if (result._tag === "Right") rows = result.right.rows
         })
       )
     )
-    if (published) yield* notifyRelay
+    yield* notifyRelay(rows)
   })
 
 export const paymentWorkers = Effect.all([

@@ -16,7 +16,7 @@
  * Cost: publish and ack are O(1) per entry; read is O(delivered + streams); claim is
  * O(claimed · log claimed) (the PEL is kept in last-delivery order); no array is copied per operation.
  */
-import { Context, Deferred, Duration, Effect, Layer, Random } from "effect"
+import { Context, Duration, Effect, Layer, Random } from "effect"
 import {
   type BusEntry,
   BusUnavailable,
@@ -24,6 +24,7 @@ import {
   type EventBusShape,
   Streams
 } from "../../services/ports/EventBus.js"
+import { wakeOrTimeout } from "../kernel/Kernel.js"
 import { ConsumerGroup } from "./ConsumerGroup.js"
 import {
   type BrokerControl,
@@ -195,11 +196,12 @@ export const unsafeMake = (options: SimBrokerOptions = {}): SimBrokerShape => {
         })
       )
       // Woken by an append to a watched stream or an outage; otherwise by the timer.
+      // (On the kernel's clock: one raw timer and one async wait, no racing fibers.)
       const wait = (step: Step): Effect.Effect<Step> => {
         if (step._tag !== "Wait") return Effect.succeed(step)
-        const signalled = Deferred.await(step.waiter.signal)
+        const waiter = step.waiter
         return Effect.as(
-          step.millis === Infinity ? signalled : Effect.raceFirst(signalled, Effect.sleep(step.millis)),
+          wakeOrTimeout(step.millis, (wake) => (waiter.listen(wake) ? () => waiter.unlisten() : undefined)),
           step
         )
       }

@@ -1,19 +1,39 @@
 /**
  * Waiters: readers blocked in XREADGROUP … BLOCK.
  *
- * A waiter is a one-shot Deferred registered on every stream it reads. An append to one of those
+ * A waiter is a one-shot flag registered on every stream it reads (the reader listens to it with a
+ * callback; a wake-up before the reader listens is kept). An append to one of those
  * streams, or a fault change (outage, delay change), completes it; the reader then re-checks the
  * broker. Entries are never handed to a waiter, so a waiter that dies cannot lose a message; the
  * reader unregisters in a finalizer, so an interrupted blocked read leaves nothing behind.
  *
  * Fault modelled here: none (outage wakes every waiter through `wakeAll`).
  */
-import { Deferred, Exit, FiberId } from "effect"
 import type { SimStream } from "./Stream.js"
 
-export interface Waiter {
-  readonly signal: Deferred.Deferred<void>
-  readonly streams: ReadonlyArray<SimStream>
+export class Waiter {
+  private woken = false
+  private onWake: (() => void) | undefined = undefined
+  constructor(readonly streams: ReadonlyArray<SimStream>) {}
+
+  /** Calls `f` on the wake-up; false (and no call) when it already happened. */
+  listen(f: () => void): boolean {
+    if (this.woken) return false
+    this.onWake = f
+    return true
+  }
+
+  unlisten(): void {
+    this.onWake = undefined
+  }
+
+  wake(): void {
+    if (this.woken) return
+    this.woken = true
+    const f = this.onWake
+    this.onWake = undefined
+    if (f !== undefined) f()
+  }
 }
 
 export class Waiters {
@@ -24,7 +44,7 @@ export class Waiters {
   }
 
   register(streams: ReadonlyArray<SimStream>): Waiter {
-    const waiter: Waiter = { signal: Deferred.unsafeMake<void>(FiberId.none), streams }
+    const waiter = new Waiter(streams)
     for (const stream of streams) stream.waiters.add(waiter)
     this.all.add(waiter)
     return waiter
@@ -48,6 +68,6 @@ export class Waiters {
 
   private wake(waiter: Waiter): void {
     this.unregister(waiter)
-    Deferred.unsafeDone(waiter.signal, Exit.void)
+    waiter.wake()
   }
 }

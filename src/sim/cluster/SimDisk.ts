@@ -5,8 +5,7 @@
  */
 import { SqlClient } from "@effect/sql"
 import * as Migrator from "@effect/sql/Migrator"
-import { Context, Effect, Layer, type Scope } from "effect"
-import { SqliteClient } from "@effect/sql-sqlite-node"
+import { Context, Effect, type Scope } from "effect"
 import type { ServiceName } from "../../services/ports/ServiceDirectory.js"
 import type { ServiceDefinition } from "../../services/ServiceDefinition.js"
 import { makeSimSqlClient } from "./SimSql.js"
@@ -18,7 +17,7 @@ const runMigrations = Migrator.make({})
 /** Opens one in-memory database for a service and migrates it. */
 export const openDatabase = (definition: ServiceDefinition): Effect.Effect<ServiceDatabase, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const context = process.env.OLDSQL ? (yield* Layer.build(SqliteClient.layer({ filename: ":memory:", disableWAL: true }).pipe(Layer.orDie))) as Context.Context<SqlClient.SqlClient> : Context.make(SqlClient.SqlClient, yield* makeSimSqlClient)
+    const context = Context.make(SqlClient.SqlClient, yield* makeSimSqlClient)
     if (Object.keys(definition.migrations).length > 0) {
       yield* runMigrations({ loader: Migrator.fromRecord(definition.migrations) }).pipe(
         Effect.provide(context),

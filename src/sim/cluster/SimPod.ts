@@ -26,6 +26,7 @@ import type { ServiceDefinition, ServicePorts } from "../../services/ServiceDefi
 import { ConnectionReset, type Endpoint } from "../network/Endpoint.js"
 import type { DeploymentSpec } from "./DeploymentSpec.js"
 import { PodCpu } from "./PodCpu.js"
+import { makeSimOutboxSignal } from "./SimOutboxSignal.js"
 
 /** Kubernetes' pod phase, plus Terminating (a pod with a deletion timestamp) as kubectl shows it. */
 export type PodPhase = "Pending" | "Running" | "Terminating" | "Terminated"
@@ -114,7 +115,7 @@ export class SimPod implements Endpoint {
       if (this.container || this.phase === "Terminated") return
       const now = yield* Effect.clockWith((c) => c.currentTimeMillis)
       const scope = yield* Scope.fork(this.parent, { _tag: "Sequential" } as any)
-      const signal = yield* OutboxSignal.pipe(Effect.provide(OutboxSignal.layer))
+      const signal = makeSimOutboxSignal()
       const context = this.shared.pipe(
         Context.add(PodIdentity, { service: this.definition.name, pod: this.address }),
         Context.add(OutboxSignal, signal)

@@ -30,36 +30,48 @@ type Connection = SqlConnection.Connection
 
 /**
  * The database's lock: held by a transaction from BEGIN to COMMIT/ROLLBACK, and by a statement outside
- * any transaction while it runs. Released waiters retry (no hand-over), so an interrupted waiter can
- * never leak it.
+ * any transaction while it runs. A release wakes the first waiter, which then takes the lock if it is
+ * still free (no hand-over, so an interrupted waiter can never leak it; one interrupted after its
+ * wake-up passes the wake-up on).
  */
 class DbLock {
   private locked = false
   private readonly waiters: Array<() => void> = []
 
-  /** Takes the lock, waiting while it is held. Interruptible while waiting. */
-  readonly acquire: Effect.Effect<void> = Effect.suspend(() => {
+  /** Takes the lock, waiting (first come, first served) while it is held. Interruptible while waiting. */
+  readonly acquire: Effect.Effect<void> = Effect.suspend(() => this.take(false))
+
+  private take(again: boolean): Effect.Effect<void> {
     if (!this.locked) {
       this.locked = true
       return Effect.void
     }
-    return Effect.zipRight(this.waitRelease, this.acquire)
-  })
+    // A woken waiter that finds the lock taken again waits at the head of the queue.
+    return Effect.zipRight(this.waitRelease(again), Effect.suspend(() => this.take(true)))
+  }
 
-  private readonly waitRelease: Effect.Effect<void> = Effect.async<void>((resume) => {
-    const waiter = () => resume(Effect.void)
-    this.waiters.push(waiter)
-    return Effect.sync(() => {
-      const i = this.waiters.indexOf(waiter)
-      if (i >= 0) this.waiters.splice(i, 1)
+  private waitRelease(first: boolean): Effect.Effect<void> {
+    return Effect.async<void>((resume) => {
+      const waiter = () => resume(Effect.void)
+      if (first) this.waiters.unshift(waiter)
+      else this.waiters.push(waiter)
+      return Effect.sync(() => {
+        const i = this.waiters.indexOf(waiter)
+        if (i >= 0) this.waiters.splice(i, 1)
+        else if (!this.locked) this.wakeNext() // woken, then interrupted: pass the wake-up on
+      })
     })
-  })
+  }
 
   readonly release: Effect.Effect<void> = Effect.sync(() => {
     this.locked = false
+    this.wakeNext()
+  })
+
+  private wakeNext(): void {
     const next = this.waiters.shift()
     if (next !== undefined) next()
-  })
+  }
 
   /** Runs `effect` (synchronous native work) under the lock. */
   run<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> {
@@ -159,7 +171,43 @@ export const makeSimSqlClient: Effect.Effect<SqlClient.SqlClient, never, Scope.S
       })
     )
 
+  // Statements whose interpolations are all plain values (the services' only kind) are built here
+  // directly: the same segments the stock tag builds, and the compiled text (`strings.join("?")`, as
+  // the SQLite compiler renders literals and parameters) put in the compiler's own per-statement cache.
+  const shape = stock`a${1}b` as unknown as { readonly segments: ReadonlyArray<{ constructor: new(value: unknown) => unknown }> }
+  const Literal = shape.segments[0]!.constructor
+  const Parameter = shape.segments[1]!.constructor
+  const getConnection = (probe as unknown as { readonly acquirer: unknown }).acquirer
+  const compiledCache = Symbol.for("@effect/sql/Statement/statementCache")
+  const texts = new WeakMap<TemplateStringsArray, string>()
+  const plain = (strings: TemplateStringsArray, args: Array<unknown>) => {
+    const segments: Array<unknown> = []
+    if (strings[0]!.length > 0) segments.push(new Literal(strings[0]))
+    for (let i = 0; i < args.length; i++) {
+      segments.push(new Parameter(args[i]))
+      if (strings[i + 1]!.length > 0) segments.push(new Literal(strings[i + 1]))
+    }
+    let text = texts.get(strings)
+    if (text === undefined) {
+      text = strings.join("?")
+      texts.set(strings, text)
+    }
+    const statement = new SimStatement(segments, getConnection, compiler, [], undefined)
+    ;(statement as any)[compiledCache] = [text, args]
+    return statement
+  }
+
   const sqlTag = function sql(strings: unknown, ...args: Array<unknown>) {
+    if (Array.isArray(strings) && "raw" in strings) {
+      let simple = true
+      for (const arg of args) {
+        if (arg !== null && typeof arg === "object") {
+          simple = false
+          break
+        }
+      }
+      if (simple) return plain(strings as unknown as TemplateStringsArray, args)
+    }
     const made = (stock as any)(strings, ...args)
     if (made instanceof Primitive && made.constructor === Primitive) {
       return new SimStatement(made.segments, made.acquirer, made.compiler, made.spanAttributes, made.transformRows)

@@ -44,6 +44,7 @@ import * as Random from "effect/Random"
 import type * as Context from "effect/Context"
 import * as Scheduler from "effect/Scheduler"
 import * as Supervisor from "effect/Supervisor"
+import { type ClockTimers, ClockTimersId } from "../../services/resilience/Timeout.js"
 import { SeededPrng } from "./SeededPrng.js"
 import { type Timer, type TimerHandle, TimerHeap } from "./TimerHeap.js"
 
@@ -227,12 +228,21 @@ class KernelScheduler implements Scheduler.Scheduler {
 const sleepForever: Effect.Effect<void> = Effect.async<void>((_resume) => {})
 
 /** The kernel's Effect clock: virtual time, sleeps are timers in the kernel's heap. */
-class KernelClock implements Clock.Clock {
+class KernelClock implements Clock.Clock, ClockTimers {
   readonly [Clock.ClockTypeId]: Clock.ClockTypeId = Clock.ClockTypeId
+
+  /** Callback timers for `services/resilience/Timeout.ts`: a raw kernel timer, no sleeping fiber. */
+  readonly [ClockTimersId] = (millis: number, f: () => void): () => void => {
+    const kernel = this.kernel
+    const timer = kernel.addTimer(kernel.nowMillis + millis, callThunk, f)
+    return () => {
+      kernel.cancelTimer(timer)
+    }
+  }
   readonly currentTimeMillis: Effect.Effect<number>
   readonly currentTimeNanos: Effect.Effect<bigint>
 
-  constructor(private readonly kernel: Kernel) {
+  constructor(readonly kernel: Kernel) {
     this.currentTimeMillis = Effect.sync(() => kernel.nowMillis)
     this.currentTimeNanos = Effect.sync(() => millisToNanos(kernel.nowMillis))
   }
@@ -259,6 +269,65 @@ class KernelClock implements Clock.Clock {
     })
   }
 }
+
+/**
+ * Waits until `register`'s wake-up is called or `millis` pass, whichever comes first; succeeds with
+ * true when woken. `register` is called once, synchronously, and returns how to unregister the
+ * wake-up (called when the wait ends by timeout or interruption), or undefined when there is nothing
+ * to wait for (the wait then ends at once, as woken). On the kernel's clock the timeout is
+ * one raw kernel timer and the wait one `Effect.async`: no racing fibers, no Deferred. On any other
+ * clock it is `Effect.timeoutTo` over the same wait (same outcome, more machinery).
+ */
+export const wakeOrTimeout = (
+  millis: number,
+  register: (wake: () => void) => (() => void) | undefined
+): Effect.Effect<boolean> =>
+  Effect.clockWith((clock) => {
+    if (!(clock instanceof KernelClock)) {
+      return Effect.async<boolean>((resume) => {
+        const unregister = register(() => resume(woken))
+        if (unregister === undefined) return resume(woken)
+        return Effect.sync(unregister)
+      }).pipe(Effect.timeoutTo({ duration: millis, onSuccess: (woken) => woken, onTimeout: () => false }))
+    }
+    const kernel = clock.kernel
+    return Effect.async<boolean>((resume) => {
+      let done = false
+      let timer: Timer<undefined> | undefined = undefined
+      const unregister = register(() => {
+        if (done) return
+        done = true
+        if (timer !== undefined) kernel.cancelTimer(timer)
+        resume(woken)
+      })
+      if (done) return
+      if (unregister === undefined) {
+        done = true
+        return resume(woken)
+      }
+      if (!Number.isFinite(millis)) {
+        return Effect.sync(() => {
+          done = true
+          unregister()
+        })
+      }
+      timer = kernel.addTimer(kernel.nowMillis + Math.max(0, millis), () => {
+        if (done) return
+        done = true
+        unregister()
+        resume(timedOut)
+      }, undefined)
+      return Effect.sync(() => {
+        if (done) return
+        done = true
+        kernel.cancelTimer(timer!)
+        unregister()
+      })
+    })
+  })
+
+const woken = Effect.succeed(true)
+const timedOut = Effect.succeed(false)
 
 const millisToNanos = (millis: number): bigint => {
   const whole = Math.floor(millis)

@@ -11,6 +11,7 @@ import type { OrderId } from "../../domain/Ids.js"
 import { Money } from "../../domain/Money.js"
 import { MypageApi } from "../../services/mypage/MypageApi.js"
 import { OrderApi } from "../../services/order/OrderApi.js"
+import { timeoutTo } from "../../services/resilience/Timeout.js"
 import type { History, Operation } from "../history/History.js"
 
 export interface SiegeOptions {
@@ -92,13 +93,11 @@ export const runSiege = (http: HttpClient.HttpClient, history: History, options:
       Effect.gen(function*() {
         const t0 = yield* now
         history.record(orderId === undefined ? { t: t0, type: "invoke", process, op } : { t: t0, type: "invoke", process, op, orderId })
-        const outcome = yield* effect.pipe(
-          Effect.timeoutTo({
-            duration: o.timeoutMillis,
-            onSuccess: (x): Outcome => x,
-            onTimeout: (): Outcome => ({ type: "info", status: 0, detail: "timeout" })
-          })
-        )
+        const outcome = yield* timeoutTo(effect, {
+          duration: o.timeoutMillis,
+          onSuccess: (x): Outcome => x,
+          onTimeout: (): Outcome => ({ type: "info", status: 0, detail: "timeout" })
+        })
         const t1 = yield* now
         const id = outcome.orderId ?? orderId
         history.record({
