@@ -4,7 +4,7 @@
  * Child processes are spawned without a shell.
  */
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdirSync } from "node:fs"
+import { existsSync, mkdirSync, readdirSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -32,10 +32,12 @@ const result = spawnSync(
     scenario,
     "--json"
   ],
-  { cwd: root, stdio: "inherit", shell: false }
+  // NO_INSIGHT: clinic otherwise asks about telemetry and, with no terminal, silently does nothing.
+  { cwd: root, stdio: "inherit", shell: false, env: { ...process.env, NO_INSIGHT: "true" } }
 )
-if (result.status !== 0) {
-  process.stderr.write(`starcoffee profile: clinic exited with ${result.status ?? result.signal}\n`)
+const written = readdirSync(dest).filter((f) => f.endsWith(".clinic-flame.html"))
+if (result.status !== 0 || written.length === 0) {
+  process.stderr.write(`starcoffee profile: clinic exited with ${result.status ?? result.signal} and wrote no flame graph\n`)
+  process.exit(1)
 }
-process.stderr.write(`starcoffee profile: flame graph written under ${dest}\n`)
-process.exit(result.status === 0 || result.status === 1 ? 0 : 1)
+process.stderr.write(`starcoffee profile: flame graph written: ${join(dest, written.sort().at(-1)!)}\n`)
