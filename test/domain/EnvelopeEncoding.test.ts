@@ -5,33 +5,12 @@
  */
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import {
-  CoffeeCancelled,
-  CoffeeMade,
-  type DomainEvent,
-  envelope,
-  EventEnvelopeJson,
-  eventIdOf,
-  OrderCancelled,
-  OrderPlaced,
-  PaymentApproved,
-  PaymentCancelled
-} from "../../src/domain/Events.js"
-import { MenuId, OrderId } from "../../src/domain/Ids.js"
-import { Money } from "../../src/domain/Money.js"
+import { envelope, EventEnvelopeJson, eventIdOf } from "../../src/domain/Events.js"
 import { encodeEnvelope } from "../../src/services/messaging/Outbox.js"
+import { oneOfEachEvent } from "../support/sampleEvents.js"
 
-const orderId = OrderId.make(7)
 // Built as the services build them: constructors told to skip validation.
-const events: ReadonlyArray<DomainEvent> = [
-  new OrderPlaced({ orderId, menuId: MenuId.make(2), price: Money.make(4500) }, true),
-  new OrderCancelled({ orderId, reason: "customer" }, true),
-  new OrderCancelled({ orderId, reason: "payment-failed" }, true),
-  new PaymentApproved({ orderId, amount: Money.make(4500) }, true),
-  new PaymentCancelled({ orderId, amount: Money.make(0) }, true),
-  new CoffeeMade({ orderId }, true),
-  new CoffeeCancelled({ orderId }, true)
-]
+const events = oneOfEachEvent(true)
 
 describe("outbox envelope encoding", () => {
   it("JSON.stringify gives exactly the schema's encoding, and it decodes back to the same envelope", () => {

@@ -3,32 +3,12 @@
  */
 import { Either, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import {
-  CoffeeCancelled,
-  CoffeeMade,
-  type DomainEvent,
-  envelope,
-  EventEnvelope,
-  EventEnvelopeJson,
-  eventIdOf,
-  OrderCancelled,
-  OrderPlaced,
-  PaymentApproved,
-  PaymentCancelled
-} from "../../src/domain/Events.js"
-import { MenuId, OrderId } from "../../src/domain/Ids.js"
-import { Money } from "../../src/domain/Money.js"
+import { CoffeeMade, envelope, EventEnvelope, EventEnvelopeJson, eventIdOf } from "../../src/domain/Events.js"
+import { OrderId } from "../../src/domain/Ids.js"
+import { oneOfEachEvent } from "../support/sampleEvents.js"
 
 const orderId = OrderId.make(7)
-const all: ReadonlyArray<DomainEvent> = [
-  new OrderPlaced({ orderId, menuId: MenuId.make(2), price: Money.make(4500) }),
-  new OrderCancelled({ orderId, reason: "customer" }),
-  new OrderCancelled({ orderId, reason: "payment-failed" }),
-  new PaymentApproved({ orderId, amount: Money.make(4500) }),
-  new PaymentCancelled({ orderId, amount: Money.make(4500) }),
-  new CoffeeMade({ orderId }),
-  new CoffeeCancelled({ orderId })
-]
+const all = oneOfEachEvent()
 
 const encode = Schema.encodeSync(EventEnvelopeJson)
 const decode = Schema.decodeUnknownEither(EventEnvelopeJson)
