@@ -22,6 +22,10 @@ export interface RunMetrics {
   readonly failFast: number
   readonly deadLetters: number
   readonly eventsPublished: number
+  /** Containers the kubelet restarted because their liveness probe failed. */
+  readonly livenessRestarts: number
+  /** The most order replicas the Deployment asked for at any time. */
+  readonly orderReplicasPeak: number
 }
 
 const percentile = (sorted: ReadonlyArray<number>, p: number) =>
@@ -37,6 +41,9 @@ export const computeMetrics = (history: ReadonlyArray<HistoryEntry>): RunMetrics
   const made = new Set<string>()
   const refunds = new Set<string>()
   let events = 0
+  let livenessRestarts = 0
+  let orderReplicas = 0
+  let orderReplicasPeak = 0
   for (const e of history) {
     switch (e.type) {
       case "ok":
@@ -52,6 +59,15 @@ export const computeMetrics = (history: ReadonlyArray<HistoryEntry>): RunMetrics
         events++
         if (e.kind === "CoffeeMade") made.add(e.eventId)
         if (e.kind === "PaymentCancelled") refunds.add(e.eventId)
+        break
+      case "cluster":
+        if (e.action === "liveness-kill") livenessRestarts++
+        if (e.action === "create" && e.t === 0 && e.pod.startsWith("order-")) orderReplicas++
+        if (e.action === "scale" && e.pod === "order") {
+          const target = /→(\d+)/.exec(e.detail ?? "")
+          if (target) orderReplicas = Number(target[1])
+        }
+        orderReplicasPeak = Math.max(orderReplicasPeak, orderReplicas)
         break
       case "note":
         if (e.note._tag === "BreakerTransition" && e.note.to === "Open") breakerOpened++
@@ -76,6 +92,8 @@ export const computeMetrics = (history: ReadonlyArray<HistoryEntry>): RunMetrics
     breakerOpened,
     failFast,
     deadLetters,
-    eventsPublished: events
+    eventsPublished: events,
+    livenessRestarts,
+    orderReplicasPeak
   }
 }

@@ -21,6 +21,8 @@ export type MetricName =
   | "coffeesMade"
   | "breakerOpened"
   | "failFast"
+  | "livenessRestarts"
+  | "orderReplicasPeak"
 
 export interface Threshold {
   readonly metric: MetricName
@@ -48,4 +50,11 @@ export interface Scenario {
   readonly thresholds?: ReadonlyArray<Threshold>
   /** Mutants switched on by the scenario itself (for tests of the checkers). Default: none. */
   readonly mutants?: ReadonlyArray<MutantName>
+  /** A HorizontalPodAutoscaler to start with the world. Default: none. */
+  readonly autoscale?: {
+    readonly service: ServiceName
+    readonly cpuPercent: number
+    readonly min: number
+    readonly max: number
+  }
 }

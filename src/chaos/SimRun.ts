@@ -130,6 +130,10 @@ export const scenarioProgram = (scenario: Scenario, options: SimRunOptions) =>
       mutants: new Set(mutants),
       ...(scenario.replicas ? { replicas: scenario.replicas } : {})
     })
+    if (scenario.autoscale) {
+      const { service, ...hpa } = scenario.autoscale
+      yield* world.cluster.autoscale(service, hpa)
+    }
     const planned = plannedMillis(scenario)
     const onProgress = options.onProgress
     yield* Effect.forkScoped(Effect.forever(Effect.sleep(1_000).pipe(
