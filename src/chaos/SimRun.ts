@@ -175,7 +175,14 @@ export const scenarioProgram = (scenario: Scenario, options: SimRunOptions) =>
 export const runScenarioSim = (scenario: Scenario, options: SimRunOptions): SimRunResult => {
   const kernel = new Kernel({ seed: options.seed, shuffleReadyQueue: options.shuffle ?? false })
   // Tracing spans cost ~20% and nothing reads them in a simulated run.
-  const result = kernel.run(Effect.withTracerEnabled(scenarioProgram(scenario, options), false), { seed: options.seed })
+  // Bounds that turn a runaway run into a reported failure instead of a hang: virtual time well past
+  // the safety and liveness phases, and a step budget against a livelock at one instant.
+  const untilMillis = plannedMillis(scenario) + (scenario.livenessBoundMillis ?? 60_000) + 120_000
+  const result = kernel.run(Effect.withTracerEnabled(scenarioProgram(scenario, options), false), {
+    seed: options.seed,
+    untilMillis,
+    maxSteps: 50_000_000
+  })
   kernel.shutdown()
   if (result._tag === "Completed" && result.exit._tag === "Success") {
     const r = result.exit.value
@@ -195,11 +202,12 @@ export const runScenarioSim = (scenario: Scenario, options: SimRunOptions): SimR
       ...(options.keepHistory ? { history: r.history } : {})
     }
   }
+  const live = "live" in result ? (result as { live?: ReadonlyArray<string> }).live ?? [] : []
   const why = result._tag === "Deadlock"
     ? `deadlock at ${result.nowMillis} ms: ${result.blocked.slice(0, 5).join("; ")}`
     : result._tag === "Completed"
     ? `the run failed: ${String(result.exit._tag === "Failure" ? result.exit.cause : "")}`.slice(0, 2000)
-    : `${result._tag} at ${result.nowMillis} ms`
+    : `${result._tag} at ${result.nowMillis} ms; still running: ${live.slice(0, 8).join("; ")}`
   return {
     scenario: scenario.name,
     mode: "sim",

@@ -55,7 +55,11 @@ export const gatewayApp = Effect.gen(function*() {
         )
       )
     )
-  })
+  }).pipe(
+    // A server runs its app uninterruptibly (HttpApp.toHandled); HttpApi routes opt back in, and so
+    // must this raw app, or a pod could not be stopped while a forwarded call hangs on a lost link.
+    Effect.interruptible
+  )
   return app
 })
 
