@@ -5,7 +5,9 @@
  */
 import { type CommandSpec, helpText, parseCommand, type Parsed } from "./Args.js"
 import { benchCommand, benchSpec } from "./commands/BenchCommand.js"
+import { exploreCommand, exploreSpec } from "./commands/ExploreCommand.js"
 import { listCommand, listSpec } from "./commands/ListCommand.js"
+import { replayCommand, replaySpec } from "./commands/ReplayCommand.js"
 import { runCommand, runSpec } from "./commands/RunCommand.js"
 import { suiteCommand, suiteSpec } from "./commands/SuiteCommand.js"
 import { UsageError } from "./UsageError.js"
@@ -19,6 +21,8 @@ const commands: ReadonlyArray<Command> = [
   { spec: listSpec, run: ({ values }) => listCommand(values) },
   { spec: runSpec, run: runCommand },
   { spec: suiteSpec, run: suiteCommand },
+  { spec: exploreSpec, run: exploreCommand },
+  { spec: replaySpec, run: replayCommand },
   { spec: benchSpec, run: benchCommand }
 ]
 

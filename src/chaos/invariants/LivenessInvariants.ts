@@ -24,6 +24,25 @@ export const acceptedOrdersTerminate = (truth: RunTruth, index: TruthIndex): Inv
   }
 }
 
+/**
+ * Every order the order service ever wrote settles — Made, Cancelled or Rejected — including orders
+ * whose customer never got an answer (a pod died mid-call: the sweeper must reject them, and payment
+ * refund any charge). Without it a run could end "converged" with a charge still standing.
+ */
+export const allOrdersSettle = (truth: RunTruth): InvariantResult => {
+  const unsettled = truth.orders
+    .filter((o) => o.status !== "Made" && o.status !== "Cancelled" && o.status !== "Rejected")
+    .map((o) => o.orderId)
+  return {
+    name: "every order settles",
+    kind: "liveness",
+    ok: unsettled.length === 0,
+    detail: unsettled.length === 0
+      ? `all ${truth.orders.length} orders made, cancelled or rejected`
+      : `${unsettled.length} orders still in flight: ${sample(unsettled)}`
+  }
+}
+
 const expectedView: Record<string, string> = { Made: "made", Cancelled: "cancelled", Rejected: "rejected" }
 
 /** mypage's view of every finished order matches the order service's own state. */
@@ -61,4 +80,4 @@ export const messagesDrain = (truth: RunTruth): InvariantResult => {
   }
 }
 
-export const livenessInvariants = [acceptedOrdersTerminate, mypageConverges, messagesDrain] as const
+export const livenessInvariants = [acceptedOrdersTerminate, allOrdersSettle, mypageConverges, messagesDrain] as const

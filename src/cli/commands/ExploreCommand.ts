@@ -1,0 +1,84 @@
+/**
+ * `starcoffee explore <scenario> [--runs N] [--seed N] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]`:
+ * property-based exploration of fault schedules (fast-check, swarm testing, shrinking). Exit 0 when
+ * nothing was found, 1 with a shrunk counterexample and the command that replays it.
+ */
+import { mkdirSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { describeFault } from "../../chaos/faults/Fault.js"
+import { explore, type ExploreResult } from "../../chaos/explore/Explore.js"
+import { MutantNames } from "../../services/Mutants.js"
+import type { CommandSpec, Parsed } from "../Args.js"
+import { progressBar } from "../Progress.js"
+import { parseNonNegativeInt, UsageError } from "../UsageError.js"
+import { resolveMutants, resolveScenario } from "./RunCommand.js"
+
+export const exploreSpec: CommandSpec = {
+  name: "explore",
+  summary: "Search fault schedules for a broken invariant; shrink what fails to a minimal schedule.",
+  usage: "starcoffee explore <scenario> [--runs N] [--seed N] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]",
+  options: {
+    runs: { type: "string" },
+    seed: { type: "string" },
+    mutant: { type: "string", multiple: true },
+    "max-faults": { type: "string" },
+    out: { type: "string" },
+    json: { type: "boolean" }
+  },
+  flags: [
+    ["--runs N", "samples (simulated runs) to try before declaring nothing found (default 50)"],
+    ["--seed N", "fast-check's seed: the same seed explores the same samples (default 1)"],
+    ["--mutant NAME", `switch on a deliberate defect (repeatable): ${Object.keys(MutantNames).join(", ")}`],
+    ["--max-faults N", "most extra faults per run (default 4)"],
+    ["--out DIR", "also write DIR/explore.json (the input of `starcoffee replay`)"],
+    ["--json", "print one JSON object"]
+  ],
+  maxPositionals: 1
+}
+
+/** The JSON of DESIGN.md §7, plus what replay needs. */
+export const exploreJson = (r: ExploreResult) => ({
+  scenario: r.scenario,
+  runs: r.runs,
+  simulatedRuns: r.simulatedRuns,
+  ok: r.ok,
+  mutants: r.mutants,
+  failure: r.failure
+})
+
+export const exploreCommand = ({ positionals, values }: Parsed): number => {
+  const scenario = resolveScenario(positionals[0])
+  const runs = parseNonNegativeInt("runs", values.runs as string | undefined, 50)
+  if (runs === 0) throw new UsageError("--runs must be at least 1")
+  const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
+  const maxFaults = parseNonNegativeInt("max-faults", values["max-faults"] as string | undefined, 4)
+  const mutants = resolveMutants(values)
+  const bar = progressBar(`explore ${scenario.name}`, !values.json && Boolean(process.stderr.isTTY))
+  const result = explore(scenario, {
+    runs,
+    seed,
+    mutants,
+    maxFaults,
+    onRun: (n, failed) => bar.update(failed ? runs : n, runs, failed ? `found a failure, shrinking (${n} runs)` : `${n}/${runs} runs`)
+  })
+  bar.finish()
+  if (typeof values.out === "string") {
+    mkdirSync(values.out, { recursive: true })
+    writeFileSync(join(values.out, "explore.json"), JSON.stringify(exploreJson(result), null, 2) + "\n")
+  }
+  if (values.json) {
+    console.log(JSON.stringify(exploreJson(result)))
+  } else if (result.ok) {
+    console.log(`PASS  ${scenario.name}: ${result.runs} samples, no invariant broken (fast-check seed ${seed})`)
+  } else {
+    const f = result.failure!
+    console.log(`FAIL  ${scenario.name}: ${f.invariant}`)
+    for (const d of f.details) console.log(`      ✗ ${d}`)
+    console.log(`      after ${result.simulatedRuns} simulated runs; shrunk to run seed ${f.runSeed} with ${f.schedule.length} extra faults:`)
+    for (const s of f.schedule) {
+      console.log(`        at ${s.atMillis} ms for ${s.durationMillis} ms: ${describeFault(s.fault)}`)
+    }
+    console.log(`      replay: ${f.replay}`)
+  }
+  return result.ok ? 0 : 1
+}

@@ -1,0 +1,103 @@
+/**
+ * `starcoffee replay <explore.json> [--json]` or `starcoffee replay --scenario S --seed N --path P [--mutant NAME]... [--json]`:
+ * re-runs a counterexample found by explore — from its file (run seed + schedule, and the trace hash
+ * must match byte for byte), or from fast-check's seed and path. Exit 1 when the invariant fails
+ * again (reproduced), 0 when the run passes.
+ */
+import { readFileSync } from "node:fs"
+import { Either, Schema } from "effect"
+import { ScheduledFault } from "../../chaos/faults/Fault.js"
+import { explore, withSample } from "../../chaos/explore/Explore.js"
+import { runScenarioSim } from "../../chaos/SimRun.js"
+import { isMutantName, MutantNames } from "../../services/Mutants.js"
+import type { CommandSpec, Parsed } from "../Args.js"
+import { parseNonNegativeInt, UsageError } from "../UsageError.js"
+import { resolveMutants, resolveScenario } from "./RunCommand.js"
+
+export const replaySpec: CommandSpec = {
+  name: "replay",
+  summary: "Replay a counterexample found by explore, byte for byte.",
+  usage: "starcoffee replay <explore.json> | --scenario S --seed N --path P [--mutant NAME]... [--json]",
+  options: {
+    scenario: { type: "string" },
+    seed: { type: "string" },
+    path: { type: "string" },
+    mutant: { type: "string", multiple: true },
+    json: { type: "boolean" }
+  },
+  flags: [
+    ["<explore.json>", "a file written by `explore --out DIR`"],
+    ["--scenario S --seed N --path P", "fast-check's seed and path, as printed by explore"],
+    ["--mutant NAME", `the mutants the exploration ran with: ${Object.keys(MutantNames).join(", ")}`],
+    ["--json", "print one JSON object"]
+  ],
+  maxPositionals: 1
+}
+
+const ExploreFile = Schema.Struct({
+  scenario: Schema.String,
+  mutants: Schema.Array(Schema.String),
+  failure: Schema.Struct({
+    runSeed: Schema.NonNegativeInt,
+    schedule: Schema.Array(ScheduledFault),
+    traceHash: Schema.String,
+    invariant: Schema.String
+  })
+})
+
+const readExploreFile = (file: string) => {
+  let text: string
+  try {
+    text = readFileSync(file, "utf8")
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? "error"}`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new UsageError(`${file} is not JSON`)
+  }
+  const decoded = Schema.decodeUnknownEither(ExploreFile)(json)
+  if (Either.isLeft(decoded)) {
+    const first = decoded.left.message.split("\n").slice(-1)[0]?.trim()
+    throw new UsageError(`${file} is not an explore result with a failure: ${first}`)
+  }
+  return decoded.right
+}
+
+export const replayCommand = ({ positionals, values }: Parsed): number => {
+  if (positionals[0] !== undefined) {
+    const file = readExploreFile(positionals[0])
+    const scenario = resolveScenario(file.scenario)
+    const mutants = file.mutants.map((m) => {
+      if (!isMutantName(m)) throw new UsageError(`${positionals[0]}: unknown mutant "${m}"`)
+      return m
+    })
+    const result = runScenarioSim(withSample(scenario, file.failure.schedule), { seed: file.failure.runSeed, mutants })
+    const broken = result.invariants.filter((i) => !i.ok && i.kind !== "behaviour")
+    const sameTrace = result.traceHash === file.failure.traceHash
+    if (values.json) {
+      console.log(JSON.stringify({ scenario: scenario.name, reproduced: broken.length > 0, sameTrace, traceHash: result.traceHash, invariants: result.invariants }))
+    } else {
+      console.log(`${broken.length > 0 ? "REPRODUCED" : "NOT REPRODUCED"}  ${scenario.name} (run seed ${file.failure.runSeed})`)
+      for (const b of broken) console.log(`      ✗ ${b.name}: ${b.detail}`)
+      console.log(`      trace ${result.traceHash.slice(0, 16)} ${sameTrace ? "matches the explored run byte for byte" : "DIFFERS from the explored run"}`)
+    }
+    return broken.length > 0 ? 1 : 0
+  }
+  if (values.scenario === undefined || values.seed === undefined || values.path === undefined) {
+    throw new UsageError("give an explore.json file, or --scenario, --seed and --path")
+  }
+  const scenario = resolveScenario(values.scenario as string)
+  const seed = parseNonNegativeInt("seed", values.seed as string, 1)
+  const path = values.path as string
+  if (!/^\d+(:\d+)*$/.test(path)) throw new UsageError(`--path must look like 12:0:3, got "${path}"`)
+  const result = explore(scenario, { seed, path, runs: 1, mutants: resolveMutants(values) })
+  if (values.json) console.log(JSON.stringify({ scenario: scenario.name, reproduced: !result.ok, failure: result.failure }))
+  else {
+    console.log(`${result.ok ? "NOT REPRODUCED" : "REPRODUCED"}  ${scenario.name} (fast-check seed ${seed}, path ${path})`)
+    for (const d of result.failure?.details ?? []) console.log(`      ✗ ${d}`)
+  }
+  return result.ok ? 0 : 1
+}
