@@ -28,7 +28,10 @@ export interface ExploreOptions {
   readonly maxFaults?: number
   /** Called after every simulated run (exploration and shrinking), for progress. Default: none. */
   readonly onRun?: (runsSoFar: number, failedSoFar: boolean) => void
-  /** Replay exactly one sample: fast-check's path of a reported failure (with the same seed). */
+  /**
+   * Replay exactly one sample: fast-check's path of a reported failure (with the same seed and the
+   * same `runs`, which fast-check's generation depends on).
+   */
   readonly path?: string
 }
 
@@ -115,6 +118,8 @@ export const explore = (scenario: Scenario, options: ExploreOptions = {}): Explo
         "starcoffee replay",
         `--scenario ${scenario.name}`,
         `--seed ${details.seed}`,
+        `--runs ${runs}`,
+        `--max-faults ${options.maxFaults ?? 4}`,
         `--path ${path}`,
         ...mutants.map((m) => `--mutant ${m}`)
       ].join(" ")

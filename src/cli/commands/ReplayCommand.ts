@@ -5,7 +5,7 @@
  * again (reproduced), 0 when the run passes.
  */
 import { readFileSync } from "node:fs"
-import { Either, Schema } from "effect"
+import { Either, ParseResult, Schema } from "effect"
 import { ScheduledFault } from "../../chaos/faults/Fault.js"
 import { explore, withSample } from "../../chaos/explore/Explore.js"
 import { runScenarioSim } from "../../chaos/SimRun.js"
@@ -17,17 +17,21 @@ import { resolveMutants, resolveScenario } from "./RunCommand.js"
 export const replaySpec: CommandSpec = {
   name: "replay",
   summary: "Replay a counterexample found by explore, byte for byte.",
-  usage: "starcoffee replay <explore.json> | --scenario S --seed N --path P [--mutant NAME]... [--json]",
+  usage: "starcoffee replay <explore.json> | --scenario S --seed N --runs N --max-faults N --path P [--mutant NAME]... [--json]",
   options: {
     scenario: { type: "string" },
     seed: { type: "string" },
     path: { type: "string" },
+    runs: { type: "string" },
+    "max-faults": { type: "string" },
     mutant: { type: "string", multiple: true },
     json: { type: "boolean" }
   },
   flags: [
     ["<explore.json>", "a file written by `explore --out DIR`"],
     ["--scenario S --seed N --path P", "fast-check's seed and path, as printed by explore"],
+    ["--runs N", "the --runs the exploration used (default 50): fast-check's samples depend on it"],
+    ["--max-faults N", "the --max-faults the exploration used (default 4)"],
     ["--mutant NAME", `the mutants the exploration ran with: ${Object.keys(MutantNames).join(", ")}`],
     ["--json", "print one JSON object"]
   ],
@@ -60,8 +64,9 @@ const readExploreFile = (file: string) => {
   }
   const decoded = Schema.decodeUnknownEither(ExploreFile)(json)
   if (Either.isLeft(decoded)) {
-    const first = decoded.left.message.split("\n").slice(-1)[0]?.trim()
-    throw new UsageError(`${file} is not an explore result with a failure: ${first}`)
+    const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+    const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : ""
+    throw new UsageError(`${file} is not an explore result with a failure: ${where}${issue?.message ?? "invalid"}`)
   }
   return decoded.right
 }
@@ -93,7 +98,14 @@ export const replayCommand = ({ positionals, values }: Parsed): number => {
   const seed = parseNonNegativeInt("seed", values.seed as string, 1)
   const path = values.path as string
   if (!/^\d+(:\d+)*$/.test(path)) throw new UsageError(`--path must look like 12:0:3, got "${path}"`)
-  const result = explore(scenario, { seed, path, runs: 1, mutants: resolveMutants(values) })
+  const runs = parseNonNegativeInt("runs", values.runs as string | undefined, 50)
+  const maxFaults = parseNonNegativeInt("max-faults", values["max-faults"] as string | undefined, 4)
+  let result
+  try {
+    result = explore(scenario, { seed, path, runs, maxFaults, mutants: resolveMutants(values) })
+  } catch (error) {
+    throw new UsageError(`fast-check cannot replay path ${path} with seed ${seed} and --runs ${runs}: ${(error as Error).message.split("\n")[0]}`)
+  }
   if (values.json) console.log(JSON.stringify({ scenario: scenario.name, reproduced: !result.ok, failure: result.failure }))
   else {
     console.log(`${result.ok ? "NOT REPRODUCED" : "REPRODUCED"}  ${scenario.name} (fast-check seed ${seed}, path ${path})`)
