@@ -20,6 +20,7 @@ export const suiteSpec: CommandSpec = {
 export const suiteCommand = ({ values }: Parsed): number => {
   const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
   let failed = 0
+  const width = Math.max(...scenarios.map((s) => s.name.length))
   if (!values.json) console.log(`starcoffee suite: ${scenarios.length} scenarios, seed ${seed}, simulated world\n`)
   for (const scenario of scenarios) {
     const r = runTimed(scenario, { seed, progress: !values.json && Boolean(process.stderr.isTTY) })
@@ -31,7 +32,7 @@ export const suiteCommand = ({ values }: Parsed): number => {
     const m = r.metrics
     const broken = r.invariants.filter((i) => !i.ok)
     console.log(
-      `${r.ok ? "PASS" : "FAIL"}  ${scenario.name.padEnd(16)} ${String(m.transactions).padStart(6)} orders  ` +
+      `${r.ok ? "PASS" : "FAIL"}  ${scenario.name.padEnd(width)} ${String(m.transactions).padStart(6)} orders  ` +
         `${(m.availability * 100).toFixed(1).padStart(5)} % accepted  p95 ${String(m.p95Ms).padStart(4)} ms  ` +
         `${r.invariants.length - broken.length}/${r.invariants.length} checks  ` +
         `${(r.simulatedMs / 1000).toFixed(0)} s simulated in ${(r.wallMs / 1000).toFixed(1)} s`
