@@ -4,13 +4,13 @@
  * bus, and every order is made once make is back.
  */
 import type { Scenario } from "../src/chaos/Scenario.js"
-import { uniform } from "../src/services/Distribution.js"
+import { fastPayment } from "./shared.js"
 
 export const scenario: Scenario = {
   name: "make-down",
   description: "make down for 20 s mid-siege: orders are still accepted and all made once it returns.",
   seedSection: "비동기식 호출 / 시간적 디커플링 / 장애격리",
-  config: (d) => ({ ...d, payment: { processing: uniform(50, 150) } }),
+  config: fastPayment,
   workload: { users: 20, durationMillis: 40_000, thinkMillis: 500 },
   faults: [{ atMillis: 10_000, durationMillis: 20_000, fault: { _tag: "ServiceDown", service: "make" } }],
   thresholds: [

@@ -4,13 +4,13 @@
  * the partition heals orders are accepted again.
  */
 import type { Scenario } from "../src/chaos/Scenario.js"
-import { uniform } from "../src/services/Distribution.js"
+import { fastPayment } from "./shared.js"
 
 export const scenario: Scenario = {
   name: "partition",
   description: "order ↔ payment partitioned for 10 s: timeouts, the breaker opens, and it recovers.",
   seedSection: "동기식 호출 / 서킷 브레이킹 / 장애격리",
-  config: (d) => ({ ...d, payment: { processing: uniform(50, 150) } }),
+  config: fastPayment,
   workload: { users: 20, durationMillis: 40_000, thinkMillis: 500 },
   faults: [{ atMillis: 10_000, durationMillis: 10_000, fault: { _tag: "Partition", a: "order", b: "payment", oneWay: false } }],
   thresholds: [

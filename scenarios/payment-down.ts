@@ -4,13 +4,13 @@
  * of them is ever made; once payment is back, orders are accepted again.
  */
 import type { Scenario } from "../src/chaos/Scenario.js"
-import { uniform } from "../src/services/Distribution.js"
+import { fastPayment } from "./shared.js"
 
 export const scenario: Scenario = {
   name: "payment-down",
   description: "payment down for 20 s mid-siege: those orders are rejected and never made; the rest are.",
   seedSection: "동기식 호출 (결제 서비스 장애 시 주문 불가)",
-  config: (d) => ({ ...d, payment: { processing: uniform(50, 150) } }),
+  config: fastPayment,
   workload: { users: 10, durationMillis: 60_000, thinkMillis: 500 },
   faults: [{ atMillis: 10_000, durationMillis: 20_000, fault: { _tag: "ServiceDown", service: "payment" } }],
   thresholds: [

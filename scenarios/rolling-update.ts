@@ -4,13 +4,13 @@
  * readiness, no request fails.
  */
 import type { Scenario } from "../src/chaos/Scenario.js"
-import { uniform } from "../src/services/Distribution.js"
+import { fastPayment } from "./shared.js"
 
 export const scenario: Scenario = {
   name: "rolling-update",
   description: "order (3 replicas, readiness on) rolled to a new version mid-siege: zero failed requests.",
   seedSection: "무정지 재배포 (readiness 있음)",
-  config: (d) => ({ ...d, payment: { processing: uniform(50, 150) } }),
+  config: fastPayment,
   replicas: { order: 3 },
   workload: { users: 20, durationMillis: 90_000, thinkMillis: 1_000 },
   faults: [{ atMillis: 10_000, durationMillis: 0, fault: { _tag: "Roll", service: "order", readiness: true } }],

@@ -2,10 +2,8 @@
  * Liveness invariants, checked after every fault has healed and the system was given time to
  * converge: accepted orders finish, mypage agrees with the services, and nothing is left in flight.
  */
-import type { InvariantResult, RunTruth, TruthIndex } from "./RunTruth.js"
+import { type InvariantResult, type RunTruth, sampleIds, type TruthIndex } from "./RunTruth.js"
 
-const sample = (ids: ReadonlyArray<number>) =>
-  ids.length <= 5 ? ids.join(", ") : `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`
 
 /** Every accepted order reaches a terminal state (Made or Cancelled). */
 export const acceptedOrdersTerminate = (truth: RunTruth, index: TruthIndex): InvariantResult => {
@@ -20,7 +18,7 @@ export const acceptedOrdersTerminate = (truth: RunTruth, index: TruthIndex): Inv
     ok: stuck.length === 0,
     detail: stuck.length === 0
       ? `${index.accepted.size} accepted orders all made or cancelled`
-      : `${stuck.length} accepted orders never finished: ${sample(stuck)}`
+      : `${stuck.length} accepted orders never finished: ${sampleIds(stuck)}`
   }
 }
 
@@ -39,7 +37,7 @@ export const allOrdersSettle = (truth: RunTruth): InvariantResult => {
     ok: unsettled.length === 0,
     detail: unsettled.length === 0
       ? `all ${truth.orders.length} orders made, cancelled or rejected`
-      : `${unsettled.length} orders still in flight: ${sample(unsettled)}`
+      : `${unsettled.length} orders still in flight: ${sampleIds(unsettled)}`
   }
 }
 
@@ -58,7 +56,7 @@ export const mypageConverges = (truth: RunTruth): InvariantResult => {
     name: "mypage converges",
     kind: "liveness",
     ok: wrong.length === 0,
-    detail: wrong.length === 0 ? "mypage agrees with the order service" : `${wrong.length} views disagree: ${sample(wrong)}`
+    detail: wrong.length === 0 ? "mypage agrees with the order service" : `${wrong.length} views disagree: ${sampleIds(wrong)}`
   }
 }
 

@@ -78,3 +78,7 @@ export const indexTruth = (truth: RunTruth): TruthIndex => {
   }
   return { eventsByOrder, accepted, toldFailed }
 }
+
+/** A short list of order ids for a checker's detail: the first five and how many more. */
+export const sampleIds = (ids: ReadonlyArray<number>): string =>
+  ids.length <= 5 ? ids.join(", ") : `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`

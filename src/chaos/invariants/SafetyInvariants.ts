@@ -1,16 +1,14 @@
 /**
  * Safety invariants of the saga: things that must never happen, whatever the faults.
  */
-import type { InvariantResult, RunTruth, TruthIndex } from "./RunTruth.js"
+import { type InvariantResult, type RunTruth, sampleIds, type TruthIndex } from "./RunTruth.js"
 
-const sample = (ids: ReadonlyArray<number>) =>
-  ids.length <= 5 ? ids.join(", ") : `${ids.slice(0, 5).join(", ")} and ${ids.length - 5} more`
 
 const verdict = (name: string, offenders: ReadonlyArray<number>, what: string, fine: string): InvariantResult => ({
   name,
   kind: "safety",
   ok: offenders.length === 0,
-  detail: offenders.length === 0 ? fine : `${offenders.length} orders ${what}: ${sample(offenders)}`
+  detail: offenders.length === 0 ? fine : `${offenders.length} orders ${what}: ${sampleIds(offenders)}`
 })
 
 /** No coffee without an approved, unrefunded payment (NFR1, FR3). */
