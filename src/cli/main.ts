@@ -1,29 +1,27 @@
 /**
  * The `starcoffee` command: dispatches to a subcommand, turns bad usage into one line on stderr
  * with exit code 2, and any other failure into one line with exit code 1 (no stack trace unless
- * STARCOFFEE_DEBUG is set).
+ * STARCOFFEE_DEBUG is set). A command's implementation is imported only after its flags parse, so
+ * `--help` and usage errors never load Effect or build a world.
  */
 import { type CommandSpec, helpText, parseCommand, type Parsed } from "./Args.js"
-import { benchCommand, benchSpec } from "./commands/BenchCommand.js"
-import { exploreCommand, exploreSpec } from "./commands/ExploreCommand.js"
-import { listCommand, listSpec } from "./commands/ListCommand.js"
-import { replayCommand, replaySpec } from "./commands/ReplayCommand.js"
-import { runCommand, runSpec } from "./commands/RunCommand.js"
-import { suiteCommand, suiteSpec } from "./commands/SuiteCommand.js"
+import { benchSpec, exploreSpec, listSpec, replaySpec, runSpec, suiteSpec } from "./CommandSpecs.js"
 import { UsageError } from "./UsageError.js"
+
+type Run = (parsed: Parsed) => number | Promise<number>
 
 interface Command {
   readonly spec: CommandSpec
-  readonly run: (parsed: Parsed) => number | Promise<number>
+  readonly load: () => Promise<Run>
 }
 
 const commands: ReadonlyArray<Command> = [
-  { spec: listSpec, run: ({ values }) => listCommand(values) },
-  { spec: runSpec, run: runCommand },
-  { spec: suiteSpec, run: suiteCommand },
-  { spec: exploreSpec, run: exploreCommand },
-  { spec: replaySpec, run: replayCommand },
-  { spec: benchSpec, run: benchCommand }
+  { spec: listSpec, load: () => import("./commands/ListCommand.js").then((m) => m.listCommand) },
+  { spec: runSpec, load: () => import("./commands/RunCommand.js").then((m) => m.runCommand) },
+  { spec: suiteSpec, load: () => import("./commands/SuiteCommand.js").then((m) => m.suiteCommand) },
+  { spec: exploreSpec, load: () => import("./commands/ExploreCommand.js").then((m) => m.exploreCommand) },
+  { spec: replaySpec, load: () => import("./commands/ReplayCommand.js").then((m) => m.replayCommand) },
+  { spec: benchSpec, load: () => import("./commands/BenchCommand.js").then((m) => m.benchCommand) }
 ]
 
 const topHelp = () =>
@@ -53,7 +51,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       console.log(helpText(command.spec))
       return 0
     }
-    return await command.run(parsed)
+    const run = await command.load()
+    return await run(parsed)
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`starcoffee: ${error.message}\n`)
@@ -65,7 +64,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   }
 }
 
-// Run when executed directly (tsx src/cli/main.ts, or bin/starcoffee.mjs).
+// Run when executed directly (bin/starcoffee.mjs imports the compiled dist/src/cli/main.js).
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code
 })

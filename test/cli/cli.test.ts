@@ -7,6 +7,7 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 
 const bin = join(__dirname, "..", "..", "bin", "starcoffee.mjs")
+const hooks = join(__dirname, "..", "support", "forbid-effect.mjs")
 const run = (...args: Array<string>) => {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", shell: false, timeout: 120_000 })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
@@ -19,8 +20,25 @@ describe("starcoffee CLI", () => {
     for (const command of ["list", "run", "suite", "bench"]) expect(r.stdout).toContain(`  ${command} `)
   })
 
+  it("--help and usage errors answer without loading Effect, the services or the world", () => {
+    const guarded = (...args: Array<string>) =>
+      spawnSync(process.execPath, ["--import", hooks, bin, ...args], { encoding: "utf8", shell: false, timeout: 60_000 })
+    const help = guarded("--help")
+    expect(help.status).toBe(0)
+    for (const command of ["list", "run", "suite", "explore", "replay", "bench"]) {
+      expect(guarded(command, "--help").status).toBe(0)
+    }
+    const bad = guarded("run", "happy-path", "--seed", "x")
+    expect(bad.stderr).toMatch(/--seed must be a non-negative integer/)
+    expect(bad.status).toBe(2)
+    expect(guarded("suite", "--jobs", "0").status).toBe(2)
+    // The guard itself works: a command that builds a world is refused by it.
+    const refused = guarded("run", "happy-path", "--json")
+    expect(refused.stderr).toMatch(/forbidden import at start-up/)
+  })
+
   it("each command has --help", () => {
-    for (const command of ["list", "run", "suite", "bench"]) {
+    for (const command of ["list", "run", "suite", "explore", "replay", "bench"]) {
       const r = run(command, "--help")
       expect(r.code).toBe(0)
       expect(r.stdout).toMatch(new RegExp(`^Usage: starcoffee ${command}`))

@@ -4,26 +4,17 @@
  *   (a) kernelVsTestClock: the toy siege (100 users × 60 simulated s against a 400–620 ms server)
  *       under our kernel and under Effect's TestClock.adjust;
  *   (b) siege: the full-stack slow-payment scenario, c100 × 60 simulated s through the gateway,
- *       order, the breaker, payment, SQLite, the broker, make and mypage.
+ *       order, the breaker, payment, SQLite, the broker, make and mypage;
+ *   (c) cli: `starcoffee --help` start-up (median of several) beside `node -e 0`;
+ *   (d) suite: `starcoffee suite` wall time at --jobs 1 and --jobs 2, and whether both gave the
+ *       same trace hashes.
  */
 import { findScenario } from "../../../scenarios/index.js"
 import { runToySiegeOnKernel, runToySiegeOnTestClock } from "../../sim/bench/ToySiege.js"
-import type { CommandSpec, Parsed } from "../Args.js"
+import type { Parsed } from "../Args.js"
+import { measureCliStartup, measureSuite } from "../BenchProcesses.js"
 import { runTimed } from "../RunTimed.js"
 import { parseNonNegativeInt } from "../UsageError.js"
-
-export const benchSpec: CommandSpec = {
-  name: "bench",
-  summary: "Measure the kernel against Effect's TestClock and the full-stack c100 × 60 s siege.",
-  usage: "starcoffee bench [--json] [--seed N] [--skip-testclock]",
-  options: { json: { type: "boolean" }, seed: { type: "string" }, "skip-testclock": { type: "boolean" } },
-  flags: [
-    ["--json", "print one JSON object"],
-    ["--seed N", "seed of both programs (default 1)"],
-    ["--skip-testclock", "skip the slow TestClock baseline (about 40 s); ratio is then null"]
-  ],
-  maxPositionals: 0
-}
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
 
@@ -79,7 +70,20 @@ export const benchCommand = async ({ values }: Parsed): Promise<number> => {
   say(`  ${siege.orders} orders, ${siege.requests} HTTP requests, ${run.simulatedMs} ms simulated (siege ${siegeMs} ms)`)
   say(`  ${siege.wallMs} ms wall: ${siege.siegeCompression}× real time for the siege, ${siege.ordersPerWallSecond} orders and ${siege.requestsPerWallSecond} requests per wall-second`)
   say(`  peak RSS ${peakRssMb} MB; invariants ${run.ok ? "all hold" : "FAILED"}`)
+  say("bench (c): CLI start-up, `starcoffee --help` beside `node -e 0` (median of 7)")
+  const cli = measureCliStartup(7)
+  say(`  starcoffee --help: ${cli.helpMs} ms wall; node -e 0: ${cli.nodeMs} ms wall`)
+
+  let suite: Awaited<ReturnType<typeof measureSuite>> | null = null
+  if (!values["skip-suite"]) {
+    say("bench (d): `starcoffee suite` at --jobs 1 and --jobs 2")
+    suite = await measureSuite(seed)
+    say(`  --jobs 1: ${suite.jobs1Ms} ms wall; --jobs 2: ${suite.jobs2Ms} ms wall (${round(suite.jobs1Ms / suite.jobs2Ms, 2)}×)`)
+    say(`  trace hashes at 1 and 2 jobs: ${suite.sameTraceHashes ? "equal" : "DIFFERENT"} (${suite.scenarios} scenarios, all passed: ${suite.allPassed})`)
+  }
   const result = {
+    cli,
+    suite,
     kernelVsTestClock: {
       kernelMs: round(kernelMs, 0),
       testClockMs: testClockMs === null ? null : round(testClockMs, 0),

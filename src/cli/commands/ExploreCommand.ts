@@ -5,36 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { describeFault } from "../../chaos/faults/Fault.js"
-import { explore, type ExploreResult } from "../../chaos/explore/Explore.js"
-import { MutantNames } from "../../services/Mutants.js"
-import type { CommandSpec, Parsed } from "../Args.js"
+import type { ExploreResult } from "../../chaos/explore/Explore.js"
+import type { Parsed } from "../Args.js"
 import { progressBar } from "../Progress.js"
 import { parseNonNegativeInt, UsageError } from "../UsageError.js"
-import { resolveMutants, resolveScenario } from "./RunCommand.js"
-
-export const exploreSpec: CommandSpec = {
-  name: "explore",
-  summary: "Search fault schedules for a broken invariant; shrink what fails to a minimal schedule.",
-  usage: "starcoffee explore <scenario> [--runs N] [--seed N] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]",
-  options: {
-    runs: { type: "string" },
-    seed: { type: "string" },
-    mutant: { type: "string", multiple: true },
-    "max-faults": { type: "string" },
-    out: { type: "string" },
-    json: { type: "boolean" }
-  },
-  flags: [
-    ["--runs N", "samples (simulated runs) to try before declaring nothing found (default 50)"],
-    ["--seed N", "fast-check's seed: the same seed explores the same samples (default 1)"],
-    ["--mutant NAME", `switch on a deliberate defect (repeatable): ${Object.keys(MutantNames).join(", ")}`],
-    ["--max-faults N", "most extra faults per run (default 4)"],
-    ["--out DIR", "also write DIR/explore.json (the input of `starcoffee replay`)"],
-    ["--json", "print one JSON object"]
-  ],
-  maxPositionals: 1
-}
+import { resolveMutants, resolveScenario } from "../Resolve.js"
 
 /** The JSON of DESIGN.md §7, plus what replay needs. */
 export const exploreJson = (r: ExploreResult) => ({
@@ -46,13 +21,15 @@ export const exploreJson = (r: ExploreResult) => ({
   failure: r.failure
 })
 
-export const exploreCommand = ({ positionals, values }: Parsed): number => {
-  const scenario = resolveScenario(positionals[0])
+export const exploreCommand = async ({ positionals, values }: Parsed): Promise<number> => {
   const runs = parseNonNegativeInt("runs", values.runs as string | undefined, 50)
   if (runs === 0) throw new UsageError("--runs must be at least 1")
   const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
   const maxFaults = parseNonNegativeInt("max-faults", values["max-faults"] as string | undefined, 4)
   const mutants = resolveMutants(values)
+  const scenario = await resolveScenario(positionals[0])
+  const { explore } = await import("../../chaos/explore/Explore.js")
+  const { describeFault } = await import("../../chaos/faults/Fault.js")
   const bar = progressBar(`explore ${scenario.name}`, !values.json && Boolean(process.stderr.isTTY))
   const result = explore(scenario, {
     runs,

@@ -2,18 +2,9 @@
  * `starcoffee list [--json]`: the scenario catalogue.
  */
 import { scenarios } from "../../../scenarios/index.js"
-import type { CommandSpec } from "../Args.js"
+import type { Parsed } from "../Args.js"
 
-export const listSpec: CommandSpec = {
-  name: "list",
-  summary: "List the scenarios starcoffee can run.",
-  usage: "starcoffee list [--json]",
-  options: { json: { type: "boolean" } },
-  flags: [["--json", "print the catalogue as JSON"]],
-  maxPositionals: 0
-}
-
-export const listCommand = (values: Record<string, unknown>): number => {
+export const listCommand = ({ values }: Parsed): number => {
   if (values.json) {
     console.log(JSON.stringify(
       scenarios.map((s) => ({ name: s.name, description: s.description, seedSection: s.seedSection })),

@@ -9,34 +9,10 @@ import { Either, ParseResult, Schema } from "effect"
 import { ScheduledFault } from "../../chaos/faults/Fault.js"
 import { explore, withSample } from "../../chaos/explore/Explore.js"
 import { runScenarioSim } from "../../chaos/SimRun.js"
-import { isMutantName, MutantNames } from "../../services/Mutants.js"
-import type { CommandSpec, Parsed } from "../Args.js"
+import { isMutantName } from "../../services/MutantNames.js"
+import type { Parsed } from "../Args.js"
 import { parseNonNegativeInt, UsageError } from "../UsageError.js"
-import { resolveMutants, resolveScenario } from "./RunCommand.js"
-
-export const replaySpec: CommandSpec = {
-  name: "replay",
-  summary: "Replay a counterexample found by explore, byte for byte.",
-  usage: "starcoffee replay <explore.json> | --scenario S --seed N --runs N --max-faults N --path P [--mutant NAME]... [--json]",
-  options: {
-    scenario: { type: "string" },
-    seed: { type: "string" },
-    path: { type: "string" },
-    runs: { type: "string" },
-    "max-faults": { type: "string" },
-    mutant: { type: "string", multiple: true },
-    json: { type: "boolean" }
-  },
-  flags: [
-    ["<explore.json>", "a file written by `explore --out DIR`"],
-    ["--scenario S --seed N --path P", "fast-check's seed and path, as printed by explore"],
-    ["--runs N", "the --runs the exploration used (default 50): fast-check's samples depend on it"],
-    ["--max-faults N", "the --max-faults the exploration used (default 4)"],
-    ["--mutant NAME", `the mutants the exploration ran with: ${Object.keys(MutantNames).join(", ")}`],
-    ["--json", "print one JSON object"]
-  ],
-  maxPositionals: 1
-}
+import { resolveMutants, resolveScenario } from "../Resolve.js"
 
 const ExploreFile = Schema.Struct({
   scenario: Schema.String,
@@ -71,10 +47,10 @@ const readExploreFile = (file: string) => {
   return decoded.right
 }
 
-export const replayCommand = ({ positionals, values }: Parsed): number => {
+export const replayCommand = async ({ positionals, values }: Parsed): Promise<number> => {
   if (positionals[0] !== undefined) {
     const file = readExploreFile(positionals[0])
-    const scenario = resolveScenario(file.scenario)
+    const scenario = await resolveScenario(file.scenario)
     const mutants = file.mutants.map((m) => {
       if (!isMutantName(m)) throw new UsageError(`${positionals[0]}: unknown mutant "${m}"`)
       return m
@@ -94,7 +70,7 @@ export const replayCommand = ({ positionals, values }: Parsed): number => {
   if (values.scenario === undefined || values.seed === undefined || values.path === undefined) {
     throw new UsageError("give an explore.json file, or --scenario, --seed and --path")
   }
-  const scenario = resolveScenario(values.scenario as string)
+  const scenario = await resolveScenario(values.scenario as string)
   const seed = parseNonNegativeInt("seed", values.seed as string, 1)
   const path = values.path as string
   if (!/^\d+(:\d+)*$/.test(path)) throw new UsageError(`--path must look like 12:0:3, got "${path}"`)

@@ -1,44 +1,101 @@
 /**
- * `starcoffee suite [--seed N] [--json]`: every scenario of the catalogue from one seed, with a
- * summary line each. What `npm start` runs. Exit 0 when every scenario passes.
+ * `starcoffee suite [--seed N] [--jobs N] [--json]`: every scenario of the catalogue from one seed,
+ * run in parallel worker threads, with a summary line each printed in catalogue order as soon as it
+ * and every scenario before it have finished, and a live progress line on a terminal. What
+ * `npm start` runs. Exit 0 when every scenario passes.
  */
-import { scenarios } from "../../../scenarios/index.js"
-import type { CommandSpec, Parsed } from "../Args.js"
-import { runJson } from "../Format.js"
-import { runTimed } from "../RunTimed.js"
-import { parseNonNegativeInt } from "../UsageError.js"
+import { availableParallelism } from "node:os"
+import type { Parsed } from "../Args.js"
+import { runJson, type TimedResult } from "../Format.js"
+import { resolveJobs } from "../Resolve.js"
+import { parseNonNegativeInt, UsageError } from "../UsageError.js"
 
-export const suiteSpec: CommandSpec = {
-  name: "suite",
-  summary: "Run every scenario in the simulated world and print a summary (what `npm start` runs).",
-  usage: "starcoffee suite [--seed N] [--json]",
-  options: { seed: { type: "string" }, json: { type: "boolean" } },
-  flags: [["--seed N", "the seed of every run (default 1)"], ["--json", "print one JSON object per scenario, one per line"]],
-  maxPositionals: 0
+const summaryLine = (r: TimedResult, width: number): Array<string> => {
+  const m = r.metrics
+  const broken = r.invariants.filter((i) => !i.ok)
+  return [
+    `${r.ok ? "PASS" : "FAIL"}  ${r.scenario.padEnd(width)} ${String(m.transactions).padStart(6)} orders  ` +
+    `${(m.availability * 100).toFixed(1).padStart(5)} % accepted  p95 ${String(m.p95Ms).padStart(4)} ms  ` +
+    `${r.invariants.length - broken.length}/${r.invariants.length} checks  ` +
+    `${(r.simulatedMs / 1000).toFixed(0)} s simulated in ${(r.wallMs / 1000).toFixed(1)} s`,
+    ...broken.map((b) => `      ✗ ${b.name}: ${b.detail}`)
+  ]
 }
 
-export const suiteCommand = ({ values }: Parsed): number => {
-  const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
-  let failed = 0
-  const width = Math.max(...scenarios.map((s) => s.name.length))
-  if (!values.json) console.log(`starcoffee suite: ${scenarios.length} scenarios, seed ${seed}, simulated world\n`)
-  for (const scenario of scenarios) {
-    const r = runTimed(scenario, { seed, progress: !values.json && Boolean(process.stderr.isTTY) })
-    if (!r.ok) failed++
-    if (values.json) {
-      console.log(JSON.stringify(runJson(r)))
-      continue
-    }
-    const m = r.metrics
-    const broken = r.invariants.filter((i) => !i.ok)
-    console.log(
-      `${r.ok ? "PASS" : "FAIL"}  ${scenario.name.padEnd(width)} ${String(m.transactions).padStart(6)} orders  ` +
-        `${(m.availability * 100).toFixed(1).padStart(5)} % accepted  p95 ${String(m.p95Ms).padStart(4)} ms  ` +
-        `${r.invariants.length - broken.length}/${r.invariants.length} checks  ` +
-        `${(r.simulatedMs / 1000).toFixed(0)} s simulated in ${(r.wallMs / 1000).toFixed(1)} s`
-    )
-    for (const b of broken) console.log(`      ✗ ${b.name}: ${b.detail}`)
+/** A one-line status redrawn in place on a terminal: scenarios done, those running and their progress. */
+const liveStatus = (names: ReadonlyArray<string>, enabled: boolean) => {
+  const percent = new Map<number, number>()
+  let done = 0
+  let shown = false
+  const started = performance.now()
+  const draw = () => {
+    if (!enabled) return
+    const running = [...percent].map(([i, p]) => `${names[i]} ${p}%`).join(", ")
+    const elapsed = ((performance.now() - started) / 1000).toFixed(0)
+    const line = `[${done}/${names.length} done, ${elapsed} s] ${running}`
+    process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns ?? 100) - 1)}`)
+    shown = true
   }
-  if (!values.json) console.log(`\n${scenarios.length - failed} passed, ${failed} failed`)
+  const timer = enabled ? setInterval(draw, 250) : undefined
+  return {
+    progress: (i: number, t: number, planned: number) => percent.set(i, Math.min(99, Math.floor((100 * t) / Math.max(1, planned)))),
+    finished: (i: number) => {
+      percent.delete(i)
+      done++
+    },
+    /** Prints lines above the status line. */
+    print: (lines: ReadonlyArray<string>) => {
+      if (shown) process.stdout.write("\r\x1b[2K")
+      for (const line of lines) console.log(line)
+      draw()
+    },
+    stop: () => {
+      if (timer) clearInterval(timer)
+      if (shown) process.stdout.write("\r\x1b[2K")
+    }
+  }
+}
+
+/** `--only a,b`: those scenarios in catalogue order, or a UsageError naming an unknown one. */
+const selectScenarios = (all: ReadonlyArray<string>, only: unknown): ReadonlyArray<string> => {
+  if (typeof only !== "string") return all
+  const wanted = only.split(",").map((n) => n.trim()).filter(Boolean)
+  const unknown = wanted.find((n) => !all.includes(n))
+  if (unknown !== undefined) throw new UsageError(`--only: unknown scenario "${unknown}"; one of: ${all.join(", ")}`)
+  if (wanted.length === 0) throw new UsageError("--only needs at least one scenario name")
+  return all.filter((n) => wanted.includes(n))
+}
+
+export const suiteCommand = async ({ values }: Parsed): Promise<number> => {
+  const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
+  const jobs = resolveJobs(values.jobs, availableParallelism())
+  const { scenarios } = await import("../../../scenarios/index.js")
+  const { runInPool } = await import("../ScenarioPool.js")
+  const names = selectScenarios(scenarios.map((s) => s.name), values.only)
+  const width = Math.max(...names.map((n) => n.length))
+  const json = values.json === true
+  if (!json) console.log(`starcoffee suite: ${names.length} scenarios, seed ${seed}, ${jobs} job${jobs === 1 ? "" : "s"}, simulated world\n`)
+  const status = liveStatus(names, !json && Boolean(process.stdout.isTTY))
+  const finished: Array<TimedResult | undefined> = []
+  let next = 0
+  const started = performance.now()
+  const results = await runInPool(names.map((scenario) => ({ scenario, seed })), jobs, {
+    onProgress: status.progress,
+    onResult: (index, result) => {
+      finished[index] = result
+      status.finished(index)
+      const lines: Array<string> = []
+      for (; next < names.length && finished[next]; next++) {
+        const r = finished[next]!
+        if (json) console.log(JSON.stringify(runJson(r)))
+        else lines.push(...summaryLine(r, width))
+      }
+      if (lines.length > 0) status.print(lines)
+    }
+  }).finally(status.stop)
+  const failed = results.filter((r) => !r.ok).length
+  if (!json) {
+    console.log(`\n${names.length - failed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(1)} s wall (${jobs} job${jobs === 1 ? "" : "s"})`)
+  }
   return failed === 0 ? 0 : 1
 }

@@ -1,0 +1,121 @@
+/**
+ * CommandSpecs: every command's name, usage, flags and help text — the whole command-line surface in
+ * one place, importing nothing heavy, so that `--help` and every usage error answer without loading
+ * Effect or building a world. main.ts loads a command's implementation only once its flags parse.
+ */
+import type { CommandSpec } from "./Args.js"
+import { MutantNames } from "../services/MutantNames.js"
+
+const mutantList = Object.keys(MutantNames).join(", ")
+
+export const listSpec: CommandSpec = {
+  name: "list",
+  summary: "List the scenarios starcoffee can run.",
+  usage: "starcoffee list [--json]",
+  options: { json: { type: "boolean" } },
+  flags: [["--json", "print the catalogue as JSON"]],
+  maxPositionals: 0
+}
+
+export const runSpec: CommandSpec = {
+  name: "run",
+  summary: "Run one scenario in the simulated world from one seed and check every invariant.",
+  usage: "starcoffee run <scenario> [--seed N] [--mode sim|live] [--out DIR] [--mutant NAME]... [--shuffle] [--json]",
+  options: {
+    seed: { type: "string" },
+    mode: { type: "string" },
+    out: { type: "string" },
+    mutant: { type: "string", multiple: true },
+    shuffle: { type: "boolean" },
+    json: { type: "boolean" }
+  },
+  flags: [
+    ["--seed N", "the seed every random draw comes from (default 1)"],
+    ["--mode sim|live", "the world to run in (default sim; live is not built yet)"],
+    ["--out DIR", "also write DIR/result.json and the run's history as DIR/history.jsonl"],
+    ["--mutant NAME", `switch on a deliberate defect (repeatable): ${mutantList}`],
+    ["--shuffle", "shuffle the kernel's ready queue (seeded) to explore other interleavings"],
+    ["--json", "print one JSON object instead of the summary"]
+  ],
+  maxPositionals: 1
+}
+
+export const suiteSpec: CommandSpec = {
+  name: "suite",
+  summary: "Run every scenario in the simulated world, in parallel, and print a summary (what `npm start` runs).",
+  usage: "starcoffee suite [--seed N] [--jobs N] [--only NAME,...] [--json]",
+  options: { seed: { type: "string" }, jobs: { type: "string" }, only: { type: "string" }, json: { type: "boolean" } },
+  flags: [
+    ["--seed N", "the seed of every run (default 1)"],
+    ["--only NAME,...", "run only these scenarios (comma-separated), in catalogue order"],
+    ["--jobs N", "scenarios run at once, each in its own worker thread (default: the number of cores)"],
+    ["--json", "print one JSON object per scenario, one per line, in catalogue order"]
+  ],
+  maxPositionals: 0
+}
+
+export const exploreSpec: CommandSpec = {
+  name: "explore",
+  summary: "Search fault schedules for a broken invariant; shrink what fails to a minimal schedule.",
+  usage: "starcoffee explore <scenario> [--runs N] [--seed N] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]",
+  options: {
+    runs: { type: "string" },
+    seed: { type: "string" },
+    mutant: { type: "string", multiple: true },
+    "max-faults": { type: "string" },
+    out: { type: "string" },
+    json: { type: "boolean" }
+  },
+  flags: [
+    ["--runs N", "samples (simulated runs) to try before declaring nothing found (default 50)"],
+    ["--seed N", "fast-check's seed: the same seed explores the same samples (default 1)"],
+    ["--mutant NAME", `switch on a deliberate defect (repeatable): ${mutantList}`],
+    ["--max-faults N", "most extra faults per run (default 4)"],
+    ["--out DIR", "also write DIR/explore.json (the input of `starcoffee replay`)"],
+    ["--json", "print one JSON object"]
+  ],
+  maxPositionals: 1
+}
+
+export const replaySpec: CommandSpec = {
+  name: "replay",
+  summary: "Replay a counterexample found by explore, byte for byte.",
+  usage: "starcoffee replay <explore.json> | --scenario S --seed N --runs N --max-faults N --path P [--mutant NAME]... [--json]",
+  options: {
+    scenario: { type: "string" },
+    seed: { type: "string" },
+    path: { type: "string" },
+    runs: { type: "string" },
+    "max-faults": { type: "string" },
+    mutant: { type: "string", multiple: true },
+    json: { type: "boolean" }
+  },
+  flags: [
+    ["<explore.json>", "a file written by `explore --out DIR`"],
+    ["--scenario S --seed N --path P", "fast-check's seed and path, as printed by explore"],
+    ["--runs N", "the --runs the exploration used (default 50): fast-check's samples depend on it"],
+    ["--max-faults N", "the --max-faults the exploration used (default 4)"],
+    ["--mutant NAME", `the mutants the exploration ran with: ${mutantList}`],
+    ["--json", "print one JSON object"]
+  ],
+  maxPositionals: 1
+}
+
+export const benchSpec: CommandSpec = {
+  name: "bench",
+  summary: "Measure CLI start-up, the kernel against Effect's TestClock, the full-stack siege and the suite at 1 and 2 jobs.",
+  usage: "starcoffee bench [--json] [--seed N] [--skip-testclock] [--skip-suite]",
+  options: {
+    json: { type: "boolean" },
+    seed: { type: "string" },
+    "skip-testclock": { type: "boolean" },
+    "skip-suite": { type: "boolean" }
+  },
+  flags: [
+    ["--json", "print one JSON object"],
+    ["--seed N", "seed of every program (default 1)"],
+    ["--skip-testclock", "skip the slow TestClock baseline (about 40 s); ratio is then null"],
+    ["--skip-suite", "skip the suite at --jobs 1 and --jobs 2 (about two minutes); suite is then null"]
+  ],
+  maxPositionals: 0
+}

@@ -1,0 +1,19 @@
+/**
+ * MutantNames: the catalogue of deliberate defects (see Mutants.ts), kept free of imports so that
+ * the command line can name and validate mutants without loading Effect.
+ */
+export const MutantNames = {
+  /** The seed's bug: make's cancel handler saves a new record whose hook publishes CoffeeMade. */
+  "cancel-publishes-made": "make publishes CoffeeMade when it cancels an order (the seed's post-persist bug)",
+  /** make brews on PaymentApproved alone, without waiting for the order's OrderPlaced. */
+  "make-on-payment-only": "make brews on PaymentApproved alone, ignoring whether order accepted the order",
+  /** make forgets its idempotent inbox, so a redelivered PaymentApproved brews again. */
+  "make-no-inbox": "make skips its inbox, so a duplicate delivery brews a second coffee",
+  /** payment refunds on every cancellation event it sees, not once. */
+  "double-refund": "payment refunds again on every cancellation event it receives",
+  /** order keeps an order whose payment call timed out, without cancelling it. */
+  "timeout-keeps-order": "order forgets to cancel an order whose payment call failed or timed out"
+} as const
+export type MutantName = keyof typeof MutantNames
+
+export const isMutantName = (name: string): name is MutantName => Object.hasOwn(MutantNames, name)
