@@ -2,7 +2,7 @@
  * RunMetrics: the siege-style figures of a run, computed from its history — transactions,
  * availability, response-time percentiles of POST /orders — plus saga and resilience counters.
  */
-import type { HistoryEntry } from "../sim/history/History.js"
+import type { HistoryEntry } from "./history/History.js"
 
 export interface RunMetrics {
   readonly transactions: number

@@ -6,7 +6,7 @@
 import type { MutantName } from "../services/Mutants.js"
 import type { SagaConfigShape } from "../services/SagaConfig.js"
 import type { ServiceName } from "../services/ports/ServiceDirectory.js"
-import type { SiegeOptions } from "../sim/workload/Siege.js"
+import type { SiegeOptions } from "./workload/Siege.js"
 import type { ScheduledFault } from "./faults/Fault.js"
 
 export type MetricName =

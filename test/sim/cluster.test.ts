@@ -14,7 +14,7 @@ import { recommend, defaultAutoscale, type HpaPod } from "../../src/sim/cluster/
 import { seedLiveness, seedReadiness } from "../../src/sim/cluster/DeploymentSpec.js"
 import { planReplicas, resolveRollingUpdate } from "../../src/sim/cluster/RollingUpdate.js"
 import type { ReplicaSample } from "../../src/sim/cluster/SimCluster.js"
-import type { HistoryEntry } from "../../src/sim/history/History.js"
+import type { HistoryEntry } from "../../src/chaos/history/History.js"
 import { Kernel } from "../../src/sim/kernel/Kernel.js"
 import { SimWorld, type WorldOptions } from "../../src/sim/world/SimWorld.js"
 

@@ -4,7 +4,7 @@
  */
 import { HttpClientRequest, type HttpClient } from "@effect/platform"
 import { Cause, Effect, Exit, type Scope } from "effect"
-import type { HistoryEntry } from "../../src/sim/history/History.js"
+import type { HistoryEntry } from "../../src/chaos/history/History.js"
 import { Kernel } from "../../src/sim/kernel/Kernel.js"
 import type { ServiceName } from "../../src/services/ports/ServiceDirectory.js"
 import { SimWorld, type WorldOptions } from "../../src/sim/world/SimWorld.js"

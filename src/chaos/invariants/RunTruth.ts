@@ -4,7 +4,7 @@
  * and the broker's state. Checkers are pure functions of it, kept apart from the system
  * (TigerBeetle's checkers model).
  */
-import type { HistoryEntry } from "../../sim/history/History.js"
+import type { HistoryEntry } from "../history/History.js"
 
 export interface OrderTruth {
   readonly orderId: number

@@ -18,7 +18,7 @@
 import { type Context, Deferred, Effect, Fiber, type Scope } from "effect"
 import type { ServiceDirectoryShape, ServiceName } from "../../services/ports/ServiceDirectory.js"
 import type { ServiceDefinition } from "../../services/ServiceDefinition.js"
-import type { History } from "../history/History.js"
+import type { History } from "../../chaos/history/History.js"
 import type { Endpoint } from "../network/Endpoint.js"
 import { type AutoscaleOptions, defaultAutoscale, HpaState, recommend, type HpaPod } from "./Autoscaler.js"
 import {

@@ -5,7 +5,7 @@
 import { Effect } from "effect"
 import type { EventBusShape } from "../../services/ports/EventBus.js"
 import { Streams } from "../../services/ports/EventBus.js"
-import type { History } from "../history/History.js"
+import type { History } from "../../chaos/history/History.js"
 
 interface EnvelopeHead {
   readonly eventId?: string

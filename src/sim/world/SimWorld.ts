@@ -23,7 +23,7 @@ import * as SimBroker from "../broker/SimBroker.js"
 import { type ClusterOptions, SimCluster } from "../cluster/SimCluster.js"
 import { SimDisk } from "../cluster/SimDisk.js"
 import type { SharedPorts } from "../cluster/SimPod.js"
-import { History } from "../history/History.js"
+import { History } from "../../chaos/history/History.js"
 import { type NetworkOptions, SimNetwork } from "../network/SimNetwork.js"
 import { recordingBus } from "./RecordingBus.js"
 
