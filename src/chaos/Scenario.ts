@@ -1,60 +1,50 @@
 /**
- * Scenario: a workload, a fault schedule, the world it runs in, and the thresholds its behaviour is
- * judged by. The same scenario runs in the sim world (and, later, the live world). Scenario files
- * live in scenarios/, one per file.
+ * Scenario: a workload, a fault schedule, the topology and configuration it runs with, and the
+ * thresholds its behaviour is judged by — plain data, decoded from a scenario file by
+ * scenario/ScenarioSchema.ts (scenarios/*.yaml, or a user's own file). The same scenario runs in
+ * either world (chaos/world/World.ts).
  */
-import type { MutantName } from "../services/Mutants.js"
-import type { SagaConfigShape } from "../services/SagaConfig.js"
-import type { ServiceName } from "../services/ports/ServiceDirectory.js"
-import type { SiegeOptions } from "./workload/Siege.js"
-import type { ScheduledFault } from "./faults/Fault.js"
+import { Duration } from "effect"
+import { CircuitBreakerOptions } from "../services/resilience/CircuitBreaker.js"
+import { defaultSagaConfig, type SagaConfigShape } from "../services/SagaConfig.js"
+import type { ScenarioSchema, Threshold as ThresholdSchema } from "./scenario/ScenarioSchema.js"
 
-export type MetricName =
-  | "availability"
-  | "transactions"
-  | "successful"
-  | "failed"
-  | "p50Ms"
-  | "p95Ms"
-  | "p99Ms"
-  | "ordersAccepted"
-  | "coffeesMade"
-  | "breakerOpened"
-  | "failFast"
-  | "livenessRestarts"
-  | "orderReplicasPeak"
+export type Scenario = typeof ScenarioSchema.Type
+export type Threshold = typeof ThresholdSchema.Type
+export type MetricName = Threshold["metric"]
 
-export interface Threshold {
-  readonly metric: MetricName
-  readonly op: ">=" | "<=" | ">" | "<" | "=="
-  readonly value: number
-  /** What the threshold shows, for reports. */
-  readonly why: string
+const defined = <T extends object>(o: T | undefined): Partial<T> =>
+  Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>
+
+/** The breaker options a scenario's overrides describe, over the preset they name. */
+const breakerOf = (base: CircuitBreakerOptions, o: NonNullable<NonNullable<Scenario["config"]>["order"]>["breaker"]) => {
+  if (!o) return base
+  const { preset, slowCallDurationThresholdMillis, waitDurationInOpenStateMillis, ...rest } = o
+  const from = preset ? CircuitBreakerOptions[preset] : base
+  return {
+    ...from,
+    ...defined(rest),
+    ...(slowCallDurationThresholdMillis !== undefined ? { slowCallDurationThreshold: Duration.millis(slowCallDurationThresholdMillis) } : {}),
+    ...(waitDurationInOpenStateMillis !== undefined ? { waitDurationInOpenState: Duration.millis(waitDurationInOpenStateMillis) } : {})
+  }
 }
 
-export interface Scenario {
-  readonly name: string
-  readonly description: string
-  /** The seed section it mirrors. */
-  readonly seedSection: string
-  /** Service configuration overrides, merged over the defaults. Default: none. */
-  readonly config?: (defaults: SagaConfigShape) => SagaConfigShape
-  /** Replicas per service. Default: 1 each. */
-  readonly replicas?: Partial<Record<ServiceName, number>>
-  /** The siege. Default: the seed's c100 × 60 s of POST /orders. */
-  readonly workload?: Partial<SiegeOptions>
-  /** Faults during the safety phase. Default: none. */
-  readonly faults?: ReadonlyArray<ScheduledFault>
-  /** Bound of the liveness phase after the workload ends and faults heal. Default: 60 000 ms. */
-  readonly livenessBoundMillis?: number
-  readonly thresholds?: ReadonlyArray<Threshold>
-  /** Mutants switched on by the scenario itself (for tests of the checkers). Default: none. */
-  readonly mutants?: ReadonlyArray<MutantName>
-  /** A HorizontalPodAutoscaler to start with the world. Default: none. */
-  readonly autoscale?: {
-    readonly service: ServiceName
-    readonly cpuPercent: number
-    readonly min: number
-    readonly max: number
+/** The services' configuration for a scenario: its overrides merged over the defaults. */
+export const scenarioConfig = (scenario: Scenario, defaults: SagaConfigShape = defaultSagaConfig): SagaConfigShape => {
+  const c = scenario.config
+  if (!c) return defaults
+  const { breaker, ...order } = c.order ?? {}
+  return {
+    ...defaults,
+    payment: { ...defaults.payment, ...defined(c.payment) },
+    order: { ...defaults.order, ...defined(order), breaker: breakerOf(defaults.order.breaker, breaker) },
+    messaging: { ...defaults.messaging, ...defined(c.messaging) }
   }
+}
+
+/** Planned length of a scenario's safety phase: its workload or its last fault, whichever ends later. */
+export const plannedMillis = (scenario: Scenario): number => {
+  const workload = (scenario.workload?.startMillis ?? 0) + (scenario.workload?.durationMillis ?? 60_000)
+  const faults = (scenario.faults ?? []).map((f) => f.atMillis + f.durationMillis)
+  return Math.max(workload, ...faults)
 }

@@ -1,19 +1,22 @@
 /**
- * Human-readable output of run results: the invariants as a checklist and siege-style figures.
+ * Human-readable output of run results: the invariants as a checklist and siege-style figures; and
+ * the JSON object `run --json` prints.
  */
-import type { SimRunResult } from "../chaos/SimRun.js"
+import type { RunResult } from "../chaos/RunResult.js"
 
-export interface TimedResult extends SimRunResult {
+export interface TimedResult extends RunResult {
   readonly wallMs: number
 }
 
 const mark = (ok: boolean) => (ok ? "✓" : "✗")
 
+const verdict = (r: RunResult) => (r.ok ? "PASS" : `FAIL (${r.failureClass})`)
+
 export const formatRun = (r: TimedResult): string => {
   const m = r.metrics
   const lines = [
-    `${r.ok ? "PASS" : "FAIL"}  ${r.scenario}  (mode ${r.mode}, seed ${r.seed}${r.mutants.length ? `, mutants ${r.mutants.join(",")}` : ""})`,
-    `      ${(r.simulatedMs / 1000).toFixed(1)} s simulated in ${(r.wallMs / 1000).toFixed(1)} s wall; trace ${r.traceHash.slice(0, 16)}`,
+    `${verdict(r)}  ${r.scenario}  (mode ${r.mode}, seed ${r.seed}${r.mutants.length ? `, mutants ${r.mutants.join(",")}` : ""})`,
+    `      ${(r.simulatedMs / 1000).toFixed(1)} s ${r.mode === "sim" ? "simulated" : "of real time"} in ${(r.wallMs / 1000).toFixed(1)} s wall; trace ${r.traceHash.slice(0, 16)}${r.reproducible ? "" : " (not byte-reproducible)"}`,
     "",
     ...r.invariants.map((i) => `  ${mark(i.ok)} ${i.kind.padEnd(9)} ${i.name}: ${i.detail}`),
     "",
@@ -30,6 +33,8 @@ export const runJson = (r: TimedResult) => ({
   mode: r.mode,
   seed: r.seed,
   ok: r.ok,
+  failureClass: r.failureClass,
+  reproducible: r.reproducible,
   traceHash: r.traceHash,
   simulatedMs: r.simulatedMs,
   wallMs: r.wallMs,

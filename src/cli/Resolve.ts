@@ -1,20 +1,32 @@
 /**
- * Resolve: turns command-line values into what a command runs — a scenario from the catalogue, the
- * mutants, the mode — or a UsageError naming what was expected. The catalogue is loaded only when a
- * scenario is asked for.
+ * Resolve: turns command-line values into what a command runs — a scenario (a built-in name or a
+ * file), the mutants, the mode, the jobs — or a UsageError naming what was expected. A built-in name
+ * is checked against the scenarios/ folder before anything heavy is loaded.
  */
+import { catalogueFile, catalogueNames, isScenarioPath } from "../chaos/scenario/Catalogue.js"
 import type { Scenario } from "../chaos/Scenario.js"
 import { isMutantName, type MutantName, MutantNames } from "../services/MutantNames.js"
 import type { Parsed } from "./Args.js"
 import { UsageError } from "./UsageError.js"
 
-export const resolveScenario = async (name: string | undefined): Promise<Scenario> => {
-  const { findScenario, scenarios } = await import("../../scenarios/index.js")
-  const names = scenarios.map((s) => s.name).join(", ")
-  if (name === undefined) throw new UsageError(`a scenario name is required; one of: ${names}`)
-  const scenario = findScenario(name)
-  if (!scenario) throw new UsageError(`unknown scenario "${name}"; one of: ${names}`)
-  return scenario
+/** Reads and decodes a scenario file; a bad file is a UsageError of one line (exit 2). */
+export const loadScenarioFile = async (file: string): Promise<Scenario> => {
+  const { readScenarioFile, ScenarioFileError } = await import("../chaos/scenario/ScenarioFile.js")
+  try {
+    return readScenarioFile(file)
+  } catch (error) {
+    if (error instanceof ScenarioFileError) throw new UsageError(error.message)
+    throw error
+  }
+}
+
+/** A built-in scenario by name, or a scenario file by path. */
+export const resolveScenario = async (arg: string | undefined): Promise<Scenario> => {
+  if (arg !== undefined && isScenarioPath(arg)) return loadScenarioFile(arg)
+  const names = catalogueNames()
+  if (arg === undefined) throw new UsageError(`a scenario name or file is required; one of: ${names.join(", ")}`)
+  if (!names.includes(arg)) throw new UsageError(`unknown scenario "${arg}"; one of: ${names.join(", ")} (or a path to a .yaml file)`)
+  return loadScenarioFile(catalogueFile(arg))
 }
 
 export const resolveMutants = (values: Parsed["values"]): Array<MutantName> => {

@@ -3,7 +3,7 @@
  * reads the real clock for a run).
  */
 import type { Scenario } from "../chaos/Scenario.js"
-import { runScenarioSim, type SimRunOptions } from "../chaos/SimRun.js"
+import { runScenarioSim, type SimRunOptions } from "../sim/world/SimRun.js"
 import type { TimedResult } from "./Format.js"
 import { progressBar } from "./Progress.js"
 

@@ -5,11 +5,13 @@
  * before, so results are the same whichever worker runs them.
  */
 import type { MessagePort } from "node:worker_threads"
+import type { Scenario } from "../chaos/Scenario.js"
 import type { MutantName } from "../services/MutantNames.js"
 import type { TimedResult } from "./Format.js"
 
 export interface ScenarioTask {
-  readonly scenario: string
+  /** The decoded scenario (plain data, cloned into the worker). */
+  readonly scenario: Scenario
   readonly seed: number
   readonly mutants?: ReadonlyArray<MutantName>
   /** Receives `{ simulatedMs, plannedMs }` every simulated second. */
@@ -17,10 +19,8 @@ export interface ScenarioTask {
 }
 
 export default async function runScenarioTask(task: ScenarioTask): Promise<TimedResult> {
-  const { findScenario } = await import("../../scenarios/index.js")
-  const { runScenarioSim } = await import("../chaos/SimRun.js")
-  const scenario = findScenario(task.scenario)
-  if (!scenario) throw new Error(`unknown scenario "${task.scenario}"`)
+  const { runScenarioSim } = await import("../sim/world/SimRun.js")
+  const scenario = task.scenario
   const started = performance.now()
   const result = runScenarioSim(scenario, {
     seed: task.seed,

@@ -52,7 +52,7 @@ describe("starcoffee CLI", () => {
     [["run", "happy-path", "--mode", "live"], /live is not available yet/],
     [["run", "happy-path", "--mutant", "nope"], /unknown mutant "nope"/],
     [["frobnicate"], /unknown command "frobnicate"/],
-    [["run"], /a scenario name is required/]
+    [["run"], /a scenario name or file is required/]
   ])("bad usage %j: one line on stderr, exit 2, no stack trace", (args, message) => {
     const r = run(...args)
     expect(r.code).toBe(2)

@@ -5,11 +5,11 @@
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
-import { findScenario } from "../../scenarios/index.js"
-import { runScenarioSim } from "../../src/chaos/SimRun.js"
+import { runScenarioSim } from "../../src/sim/world/SimRun.js"
+import { builtin } from "../support/scenarios.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
-const happyPath = findScenario("happy-path")!
+const happyPath = builtin("happy-path")
 const HASH = /^[0-9a-f]{64}$/
 
 describe("determinism", { timeout: 180_000 }, () => {

@@ -5,11 +5,12 @@
  */
 import { describe, expect, it } from "vitest"
 import type { Scenario } from "../../src/chaos/Scenario.js"
-import { runScenarioSim, type SimRunResult } from "../../src/chaos/SimRun.js"
+import type { RunResult as SimRunResult } from "../../src/chaos/RunResult.js"
+import { runScenarioSim } from "../../src/sim/world/SimRun.js"
 import { constant, uniform } from "../../src/services/Distribution.js"
 import type { MutantName } from "../../src/services/Mutants.js"
 
-const fastPayment: Scenario["config"] = (d) => ({ ...d, payment: { processing: uniform(50, 150) } })
+const fastPayment: Scenario["config"] = { payment: { processing: uniform(50, 150) } }
 
 /** Customers place and cancel while make is down: every cancel happens before the brew. */
 const cancelWhileMakeDown: Scenario = {

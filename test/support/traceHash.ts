@@ -4,14 +4,10 @@
  *
  *   node --import tsx test/support/traceHash.ts <scenario> <seed>
  */
-import { runScenarioSim } from "../../src/chaos/SimRun.js"
-import { findScenario } from "../../scenarios/index.js"
+import { runScenarioSim } from "../../src/sim/world/SimRun.js"
+import { builtin } from "./scenarios.js"
 
 const [name = "happy-path", seedText = "7"] = process.argv.slice(2)
-const scenario = findScenario(name)
-if (scenario === undefined) {
-  process.stderr.write(`unknown scenario ${name}\n`)
-  process.exit(2)
-}
+const scenario = builtin(name)
 const result = runScenarioSim(scenario, { seed: Number(seedText) })
 process.stdout.write(JSON.stringify({ scenario: name, seed: result.seed, ok: result.ok, traceHash: result.traceHash }) + "\n")

@@ -12,10 +12,20 @@ import fc from "fast-check"
 import type { MutantName } from "../../services/Mutants.js"
 import type { ScheduledFault } from "../faults/Fault.js"
 import type { Scenario } from "../Scenario.js"
-import { runScenarioSim, type SimRunResult } from "../SimRun.js"
+import type { RunResult } from "../RunResult.js"
 import { type ExplorationSample, explorationSample, type FaultKind, FaultKinds } from "./FaultScheduleArbitrary.js"
 
+/** Runs a scenario from a run seed in some world (the sim world's is sim/world/SimRun.ts runScenarioSim). */
+export type ScenarioRunner = (
+  scenario: Scenario,
+  options: { readonly seed: number; readonly mutants: ReadonlyArray<MutantName> }
+) => RunResult
+
 export interface ExploreOptions {
+  /** How each sample is run. */
+  readonly run: ScenarioRunner
+  /** How the command line named the scenario (a name or a file), for the replay command. Default: its name. */
+  readonly scenarioRef?: string
   /** Samples to try before declaring nothing found. Default: 50. */
   readonly runs?: number
   /** fast-check's seed: the same seed explores the same samples. Default: 1. */
@@ -67,7 +77,7 @@ export const withSample = (scenario: Scenario, schedule: ReadonlyArray<Scheduled
 
 const workloadMillis = (scenario: Scenario) => scenario.workload?.durationMillis ?? 60_000
 
-export const explore = (scenario: Scenario, options: ExploreOptions = {}): ExploreResult => {
+export const explore = (scenario: Scenario, options: ExploreOptions): ExploreResult => {
   const mutants = options.mutants ?? []
   const seed = options.seed ?? 1
   const runs = options.runs ?? 50
@@ -78,14 +88,14 @@ export const explore = (scenario: Scenario, options: ExploreOptions = {}): Explo
     kinds: options.kinds ?? FaultKinds,
     ...(options.maxFaults !== undefined ? { maxFaults: options.maxFaults } : {})
   })
-  const runSample = (sample: ExplorationSample): SimRunResult => {
-    const result = runScenarioSim(withSample(scenario, sample.schedule), { seed: sample.seed, mutants })
+  const runSample = (sample: ExplorationSample): RunResult => {
+    const result = options.run(withSample(scenario, sample.schedule), { seed: sample.seed, mutants })
     simulatedRuns++
     if (result.invariants.some((i) => !i.ok && i.kind !== "behaviour")) failedSoFar = true
     options.onRun?.(simulatedRuns, failedSoFar)
     return result
   }
-  const holds = (result: SimRunResult) => result.invariants.every((i) => i.ok || i.kind === "behaviour")
+  const holds = (result: RunResult) => result.invariants.every((i) => i.ok || i.kind === "behaviour")
   const details = fc.check(fc.property(arbitrary, (sample) => holds(runSample(sample))), {
     seed,
     numRuns: runs,
@@ -116,7 +126,7 @@ export const explore = (scenario: Scenario, options: ExploreOptions = {}): Explo
       traceHash: result.traceHash,
       replay: [
         "starcoffee replay",
-        `--scenario ${scenario.name}`,
+        `--scenario ${options.scenarioRef ?? scenario.name}`,
         `--seed ${details.seed}`,
         `--runs ${runs}`,
         `--max-faults ${options.maxFaults ?? 4}`,

@@ -4,7 +4,8 @@
  * kinds only, so runs differ in their mix of faults and not just in their timing.
  *
  * Faults modelled: kill, hang and crash-restart of a pod; a service down; slow, partitioned and lossy
- * links; broker outage, slow delivery and duplicate delivery (chaos/faults/Fault.ts).
+ * links; broker outage, slow delivery and duplicate delivery; clock skew and drift of a pod; a CPU
+ * hog on a pod (chaos/faults/Fault.ts).
  */
 import fc from "fast-check"
 import type { Fault, ScheduledFault } from "../faults/Fault.js"
@@ -19,7 +20,9 @@ export const FaultKinds = [
   "Drop",
   "BrokerOutage",
   "BrokerSlow",
-  "Duplicate"
+  "Duplicate",
+  "ClockSkew",
+  "CpuHog"
 ] as const
 export type FaultKind = (typeof FaultKinds)[number]
 
@@ -67,6 +70,14 @@ const faultOf = (kind: FaultKind): fc.Arbitrary<Fault> => {
       return fc.integer({ min: 10, max: 3_000 }).map((ms): Fault => ({ _tag: "BrokerSlow", minMillis: 0, maxMillis: ms }))
     case "Duplicate":
       return fc.integer({ min: 1, max: 100 }).map((p): Fault => ({ _tag: "Duplicate", probability: p / 100 }))
+    case "ClockSkew":
+      return fc.tuple(service, fc.integer({ min: -30_000, max: 30_000 }), fc.integer({ min: -50, max: 50 })).map(
+        ([s, offsetMillis, drift]): Fault => ({ _tag: "ClockSkew", service: s, replica: 0, offsetMillis, driftPerSecond: drift / 1000 })
+      )
+    case "CpuHog":
+      return fc.tuple(service, fc.integer({ min: 10, max: 99 })).map(
+        ([s, percent]): Fault => ({ _tag: "CpuHog", service: s, replica: 0, fraction: percent / 100 })
+      )
   }
 }
 

@@ -5,7 +5,7 @@
  * Faults modelled here: kill a pod, hang a pod, crash-restart a container, scale a Deployment, roll
  * a Deployment to a new version (with or without readiness), take a service down (replicas 0), slow a link
  * (latency), partition two groups (symmetric or one-way), drop requests on a link, broker outage,
- * slow broker delivery, duplicate deliveries.
+ * slow broker delivery, duplicate deliveries, clock skew and drift on a pod, a CPU hog on a pod.
  */
 import { Schema } from "effect"
 import { Distribution } from "../../services/Distribution.js"
@@ -31,7 +31,21 @@ export const Fault = Schema.Union(
   Schema.TaggedStruct("Drop", { from: Node, to: Node, probability: Schema.Number.pipe(Schema.between(0, 1)) }),
   Schema.TaggedStruct("BrokerOutage", {}),
   Schema.TaggedStruct("BrokerSlow", { minMillis: Schema.NonNegativeInt, maxMillis: Schema.NonNegativeInt }),
-  Schema.TaggedStruct("Duplicate", { probability: Schema.Number.pipe(Schema.between(0, 1)) })
+  Schema.TaggedStruct("Duplicate", { probability: Schema.Number.pipe(Schema.between(0, 1)) }),
+  Schema.TaggedStruct("ClockSkew", {
+    service: Service,
+    replica: Schema.optionalWith(Schema.Int, { default: () => 0 }),
+    /** Added to the true time, ms; negative: the clock is behind. */
+    offsetMillis: Schema.Int,
+    /** Rate the clock gains (0.05: 50 ms per true second, 5 % fast). Default: 0. */
+    driftPerSecond: Schema.optionalWith(Schema.Number.pipe(Schema.between(-0.5, 0.5)), { default: () => 0 })
+  }),
+  Schema.TaggedStruct("CpuHog", {
+    service: Service,
+    replica: Schema.optionalWith(Schema.Int, { default: () => 0 }),
+    /** Share of the replica's CPU taken by the hog, in [0, 0.99]. */
+    fraction: Schema.Number.pipe(Schema.between(0, 0.99))
+  })
 )
 export type Fault = typeof Fault.Type
 
@@ -69,5 +83,9 @@ export const describeFault = (fault: Fault): string => {
       return `broker slow ${fault.minMillis}–${fault.maxMillis} ms`
     case "Duplicate":
       return `duplicate deliveries p=${fault.probability}`
+    case "ClockSkew":
+      return `clock of ${fault.service}#${fault.replica} ${fault.offsetMillis >= 0 ? "+" : ""}${fault.offsetMillis} ms${fault.driftPerSecond ? ` drifting ${fault.driftPerSecond * 1000} ms/s` : ""}`
+    case "CpuHog":
+      return `CPU hog on ${fault.service}#${fault.replica} (${Math.round(fault.fraction * 100)} %)`
   }
 }

@@ -1,5 +1,5 @@
 /**
- * History: the record of one simulated run, in virtual-time order — client operations as
+ * History: the record of one run (in either world), in time order — client operations as
  * invoke / ok / fail / info (Jepsen's vocabulary: info means the outcome is unknown, e.g. a timeout),
  * domain events as published, faults, cluster changes and service notes (breaker transitions,
  * dead letters). Checkers read it after the run; its trace hash is the run's fingerprint:
@@ -38,7 +38,15 @@ export type HistoryEntry =
     readonly orderId: number
     readonly pod: string
   }
-  | { readonly t: number; readonly type: "fault"; readonly phase: "start" | "end"; readonly fault: string }
+  | {
+    readonly t: number
+    readonly type: "fault"
+    /** skipped: the fault found no target (e.g. no running replica), so nothing was done. */
+    readonly phase: "start" | "end" | "skipped"
+    readonly fault: string
+    readonly target?: string
+    readonly detail?: string
+  }
   | { readonly t: number; readonly type: "cluster"; readonly action: string; readonly pod: string; readonly detail?: string }
   | { readonly t: number; readonly type: "note"; readonly note: SystemNote }
 

@@ -79,7 +79,17 @@ const classify = (error: unknown): Outcome => {
     : { type: "fail", status, detail }
 }
 
-export const runSiege = (http: HttpClient.HttpClient, history: History, options: Partial<SiegeOptions> = {}) =>
+/**
+ * Runs the siege through `http`, recording into `history`. With a `seed`, the users' draws (operation,
+ * think time, menu) come from their own Random, apart from every other subsystem's.
+ */
+export const runSiege = (http: HttpClient.HttpClient, history: History, options: Partial<SiegeOptions> = {}, seed?: number) =>
+  withSeed(seed, siege(http, history, options))
+
+const withSeed = <A, E, R>(seed: number | undefined, effect: Effect.Effect<A, E, R>) =>
+  seed === undefined ? effect : Effect.withRandom(effect, Random.make(seed))
+
+const siege = (http: HttpClient.HttpClient, history: History, options: Partial<SiegeOptions>) =>
   Effect.gen(function*() {
     const o: SiegeOptions = { ...defaultSiege, ...options, mix: { ...defaultSiege.mix, ...options.mix } }
     const orders = yield* HttpApiClient.makeWith(OrderApi, { httpClient: http, baseUrl: o.baseUrl })

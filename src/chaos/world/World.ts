@@ -41,7 +41,7 @@ export const skipped = (reason: string): Targeted => ({ _tag: "Skipped", reason 
 export interface ClockSkew {
   /** Constant offset added to the true time, ms (negative: behind). */
   readonly offsetMillis: number
-  /** Extra ms per second of true time since the skew began (0.01: 1 % fast). Default: 0. */
+  /** Rate the clock gains from the moment of the skew (0.01: 10 ms per second, 1 % fast). Default: 0. */
   readonly driftPerSecond?: number
 }
 

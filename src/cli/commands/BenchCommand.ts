@@ -9,10 +9,11 @@
  *   (d) suite: `starcoffee suite` wall time at --jobs 1 and --jobs 2, and whether both gave the
  *       same trace hashes.
  */
-import { findScenario } from "../../../scenarios/index.js"
+import { catalogueFile } from "../../chaos/scenario/Catalogue.js"
 import { runToySiegeOnKernel, runToySiegeOnTestClock } from "../../sim/bench/ToySiege.js"
 import type { Parsed } from "../Args.js"
 import { measureCliStartup, measureSuite } from "../BenchProcesses.js"
+import { loadScenarioFile } from "../Resolve.js"
 import { runTimed } from "../RunTimed.js"
 import { parseNonNegativeInt } from "../UsageError.js"
 
@@ -49,7 +50,7 @@ export const benchCommand = async ({ values }: Parsed): Promise<number> => {
   if (ratio !== null) say(`  kernel is ${ratio}× faster than TestClock.adjust`)
 
   say("bench (b): full-stack slow-payment siege, c100 × 60 simulated s")
-  const scenario = findScenario("slow-payment")!
+  const scenario = await loadScenarioFile(catalogueFile("slow-payment"))
   const run = runTimed(scenario, { seed, progress: !values.json && Boolean(process.stderr.isTTY) })
   const peakRssMb = round(process.resourceUsage().maxRSS / 1024, 0)
   const siegeMs = 60_000

@@ -12,8 +12,10 @@ import { parseNonNegativeInt, UsageError } from "../UsageError.js"
 import { resolveMutants, resolveScenario } from "../Resolve.js"
 
 /** The JSON of DESIGN.md §7, plus what replay needs. */
-export const exploreJson = (r: ExploreResult) => ({
+export const exploreJson = (r: ExploreResult, definition: unknown) => ({
   scenario: r.scenario,
+  /** The scenario itself, in its file form: replay needs nothing else, wherever it runs. */
+  definition,
   runs: r.runs,
   simulatedRuns: r.simulatedRuns,
   ok: r.ok,
@@ -29,9 +31,12 @@ export const exploreCommand = async ({ positionals, values }: Parsed): Promise<n
   const mutants = resolveMutants(values)
   const scenario = await resolveScenario(positionals[0])
   const { explore } = await import("../../chaos/explore/Explore.js")
+  const { runScenarioSim } = await import("../../sim/world/SimRun.js")
   const { describeFault } = await import("../../chaos/faults/Fault.js")
   const bar = progressBar(`explore ${scenario.name}`, !values.json && Boolean(process.stderr.isTTY))
   const result = explore(scenario, {
+    run: runScenarioSim,
+    scenarioRef: positionals[0] ?? scenario.name,
     runs,
     seed,
     mutants,
@@ -39,12 +44,13 @@ export const exploreCommand = async ({ positionals, values }: Parsed): Promise<n
     onRun: (n, failed) => bar.update(failed ? runs : n, runs, failed ? `found a failure, shrinking (${n} runs)` : `${n}/${runs} runs`)
   })
   bar.finish()
+  const definition = (await import("../../chaos/scenario/ScenarioFile.js")).encodeScenario(scenario)
   if (typeof values.out === "string") {
     mkdirSync(values.out, { recursive: true })
-    writeFileSync(join(values.out, "explore.json"), JSON.stringify(exploreJson(result), null, 2) + "\n")
+    writeFileSync(join(values.out, "explore.json"), JSON.stringify(exploreJson(result, definition), null, 2) + "\n")
   }
   if (values.json) {
-    console.log(JSON.stringify(exploreJson(result)))
+    console.log(JSON.stringify(exploreJson(result, definition)))
   } else if (result.ok) {
     console.log(`PASS  ${scenario.name}: ${result.runs} samples, no invariant broken (fast-check seed ${seed})`)
   } else {

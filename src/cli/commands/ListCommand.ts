@@ -1,13 +1,15 @@
 /**
- * `starcoffee list [--json]`: the scenario catalogue.
+ * `starcoffee list [--json]`: the built-in scenarios (scenarios/*.yaml) with their descriptions.
  */
-import { scenarios } from "../../../scenarios/index.js"
+import { catalogueFile, catalogueNames } from "../../chaos/scenario/Catalogue.js"
 import type { Parsed } from "../Args.js"
+import { loadScenarioFile } from "../Resolve.js"
 
-export const listCommand = ({ values }: Parsed): number => {
+export const listCommand = async ({ values }: Parsed): Promise<number> => {
+  const scenarios = await Promise.all(catalogueNames().map((name) => loadScenarioFile(catalogueFile(name))))
   if (values.json) {
     console.log(JSON.stringify(
-      scenarios.map((s) => ({ name: s.name, description: s.description, seedSection: s.seedSection })),
+      scenarios.map((s) => ({ name: s.name, description: s.description, seedSection: s.seedSection ?? null })),
       null,
       2
     ))

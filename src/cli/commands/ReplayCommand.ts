@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs"
 import { Either, ParseResult, Schema } from "effect"
 import { ScheduledFault } from "../../chaos/faults/Fault.js"
 import { explore, withSample } from "../../chaos/explore/Explore.js"
-import { runScenarioSim } from "../../chaos/SimRun.js"
+import { runScenarioSim } from "../../sim/world/SimRun.js"
 import { isMutantName } from "../../services/MutantNames.js"
 import type { Parsed } from "../Args.js"
 import { parseNonNegativeInt, UsageError } from "../UsageError.js"
@@ -16,6 +16,7 @@ import { resolveMutants, resolveScenario } from "../Resolve.js"
 
 const ExploreFile = Schema.Struct({
   scenario: Schema.String,
+  definition: Schema.optional(Schema.Unknown),
   mutants: Schema.Array(Schema.String),
   failure: Schema.Struct({
     runSeed: Schema.NonNegativeInt,
@@ -47,10 +48,22 @@ const readExploreFile = (file: string) => {
   return decoded.right
 }
 
+const decodeEmbedded = async (where: string, value: unknown) => {
+  const { decodeScenario, ScenarioFileError } = await import("../../chaos/scenario/ScenarioFile.js")
+  try {
+    return decodeScenario(where, value)
+  } catch (error) {
+    if (error instanceof ScenarioFileError) throw new UsageError(error.message)
+    throw error
+  }
+}
+
 export const replayCommand = async ({ positionals, values }: Parsed): Promise<number> => {
   if (positionals[0] !== undefined) {
     const file = readExploreFile(positionals[0])
-    const scenario = await resolveScenario(file.scenario)
+    const scenario = file.definition === undefined
+      ? await resolveScenario(file.scenario)
+      : await decodeEmbedded(`${positionals[0]} (definition)`, file.definition)
     const mutants = file.mutants.map((m) => {
       if (!isMutantName(m)) throw new UsageError(`${positionals[0]}: unknown mutant "${m}"`)
       return m
@@ -78,7 +91,7 @@ export const replayCommand = async ({ positionals, values }: Parsed): Promise<nu
   const maxFaults = parseNonNegativeInt("max-faults", values["max-faults"] as string | undefined, 4)
   let result
   try {
-    result = explore(scenario, { seed, path, runs, maxFaults, mutants: resolveMutants(values) })
+    result = explore(scenario, { run: runScenarioSim, seed, path, runs, maxFaults, mutants: resolveMutants(values) })
   } catch (error) {
     throw new UsageError(`fast-check cannot replay path ${path} with seed ${seed} and --runs ${runs}: ${(error as Error).message.split("\n")[0]}`)
   }

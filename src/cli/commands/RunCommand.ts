@@ -1,9 +1,11 @@
 /**
  * `starcoffee run <scenario> [--seed N] [--mode sim|live] [--out DIR] [--mutant NAME] [--json]`:
- * one scenario, one seed, one result. Exit 0 when every invariant and threshold holds, 1 otherwise.
+ * one scenario (a built-in name or a file), one seed, one result. Exits by failure class
+ * (chaos/RunResult.ts): 0 pass, 1 safety, 3 liveness, 4 behaviour only, 5 did not finish.
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { exitCodeOf } from "../../chaos/RunResult.js"
 import type { Parsed } from "../Args.js"
 import { resolveMode, resolveMutants, resolveScenario } from "../Resolve.js"
 import { parseNonNegativeInt } from "../UsageError.js"
@@ -29,5 +31,5 @@ export const runCommand = async ({ positionals, values }: Parsed): Promise<numbe
     writeFileSync(join(out, "history.jsonl"), (result.history ?? []).map((e) => JSON.stringify(e)).join("\n") + "\n")
   }
   console.log(values.json ? JSON.stringify(runJson(result)) : formatRun(result))
-  return result.ok ? 0 : 1
+  return exitCodeOf[result.failureClass]
 }

@@ -2,12 +2,14 @@
  * `starcoffee suite [--seed N] [--jobs N] [--json]`: every scenario of the catalogue from one seed,
  * run in parallel worker threads, with a summary line each printed in catalogue order as soon as it
  * and every scenario before it have finished, and a live progress line on a terminal. What
- * `npm start` runs. Exit 0 when every scenario passes.
+ * `npm start` runs. Exits with the most severe failure class among the scenarios (chaos/RunResult.ts).
  */
 import { availableParallelism } from "node:os"
 import type { Parsed } from "../Args.js"
 import { runJson, type TimedResult } from "../Format.js"
-import { resolveJobs } from "../Resolve.js"
+import { exitCodeOf, worstClass } from "../../chaos/RunResult.js"
+import { catalogueFile, catalogueNames } from "../../chaos/scenario/Catalogue.js"
+import { loadScenarioFile, resolveJobs } from "../Resolve.js"
 import { parseNonNegativeInt, UsageError } from "../UsageError.js"
 
 const summaryLine = (r: TimedResult, width: number): Array<string> => {
@@ -18,7 +20,7 @@ const summaryLine = (r: TimedResult, width: number): Array<string> => {
     `${(m.availability * 100).toFixed(1).padStart(5)} % accepted  p95 ${String(m.p95Ms).padStart(4)} ms  ` +
     `${r.invariants.length - broken.length}/${r.invariants.length} checks  ` +
     `${(r.simulatedMs / 1000).toFixed(0)} s simulated in ${(r.wallMs / 1000).toFixed(1)} s`,
-    ...broken.map((b) => `      ✗ ${b.name}: ${b.detail}`)
+    ...broken.map((b) => `      ✗ ${b.kind} ${b.name}: ${b.detail}`)
   ]
 }
 
@@ -69,9 +71,9 @@ const selectScenarios = (all: ReadonlyArray<string>, only: unknown): ReadonlyArr
 export const suiteCommand = async ({ values }: Parsed): Promise<number> => {
   const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
   const jobs = resolveJobs(values.jobs, availableParallelism())
-  const { scenarios } = await import("../../../scenarios/index.js")
+  const names = selectScenarios(catalogueNames(), values.only)
+  const scenarios = await Promise.all(names.map((name) => loadScenarioFile(catalogueFile(name))))
   const { runInPool } = await import("../ScenarioPool.js")
-  const names = selectScenarios(scenarios.map((s) => s.name), values.only)
   const width = Math.max(...names.map((n) => n.length))
   const json = values.json === true
   if (!json) console.log(`starcoffee suite: ${names.length} scenarios, seed ${seed}, ${jobs} job${jobs === 1 ? "" : "s"}, simulated world\n`)
@@ -79,7 +81,7 @@ export const suiteCommand = async ({ values }: Parsed): Promise<number> => {
   const finished: Array<TimedResult | undefined> = []
   let next = 0
   const started = performance.now()
-  const results = await runInPool(names.map((scenario) => ({ scenario, seed })), jobs, {
+  const results = await runInPool(scenarios.map((scenario) => ({ scenario, seed })), jobs, {
     onProgress: status.progress,
     onResult: (index, result) => {
       finished[index] = result
@@ -97,5 +99,5 @@ export const suiteCommand = async ({ values }: Parsed): Promise<number> => {
   if (!json) {
     console.log(`\n${names.length - failed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(1)} s wall (${jobs} job${jobs === 1 ? "" : "s"})`)
   }
-  return failed === 0 ? 0 : 1
+  return exitCodeOf[worstClass(results.map((r) => r.failureClass))]
 }

@@ -56,6 +56,11 @@ export interface SimBrokerOptions {
   readonly duplicateProbability?: number
   /** Stream reported by `inspect.deadLetters` (default: Streams.deadLetter). */
   readonly deadLetterStream?: string
+  /**
+   * Seed of the broker's own Random (delivery delays, lost acks), apart from its callers'. Default:
+   * none: draws come from the calling fiber's Random.
+   */
+  readonly seed?: number
 }
 
 export interface SimBrokerShape {
@@ -77,6 +82,8 @@ const NOTHING: Step = { _tag: "Done", entries: [] }
 
 /** Builds a broker synchronously. Throws on invalid options. */
 export const unsafeMake = (options: SimBrokerOptions = {}): SimBrokerShape => {
+  const random = options.seed === undefined ? undefined : Random.make(options.seed)
+  const draw = <A>(effect: Effect.Effect<A>): Effect.Effect<A> => (random ? Effect.withRandom(effect, random) : effect)
   const faults = new FaultState()
   const initialDelay = options.deliveryDelay ?? null
   const initialP = options.duplicateProbability ?? 0
@@ -145,7 +152,7 @@ export const unsafeMake = (options: SimBrokerOptions = {}): SimBrokerShape => {
       const delay = faults.deliveryDelay
       return delay === null
         ? append(stream, body, 0)
-        : Effect.flatMap(drawDelay(delay), (drawn) => append(stream, body, drawn))
+        : Effect.flatMap(draw(drawDelay(delay)), (drawn) => append(stream, body, drawn))
     })
 
   // ---------------------------------------------------------------- XGROUP CREATE … 0 MKSTREAM
@@ -251,7 +258,7 @@ export const unsafeMake = (options: SimBrokerOptions = {}): SimBrokerShape => {
         applyAck(target, ids, () => false)
         return Effect.void
       }
-      return Effect.flatMap(Effect.forEach(candidates, () => Random.next), (draws) => {
+      return Effect.flatMap(draw(Effect.forEach(candidates, () => Random.next)), (draws) => {
         if (faults.outage) return unavailable("XACK")
         const lost = new Set<string>()
         for (let i = 0; i < candidates.length; i++) if (draws[i]! < p) lost.add(candidates[i]!)

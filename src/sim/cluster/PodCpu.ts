@@ -7,7 +7,10 @@
  * requests per second, and excess load queues. Without a limit the CPU is spent at once (for metrics)
  * and nothing waits. Admission is O(1) and returns the delay to sleep: one timer per request at most.
  *
- * Faults modelled: CPU throttling (a limit that caps throughput, queueing under load).
+ * Faults modelled: CPU throttling (a limit that caps throughput, queueing under load); a CPU hog
+ * (another process in the pod takes a share of its CPU: requests get the rest, and the hog's own
+ * usage counts in the pod's usage, as cAdvisor would count it). Without a limit the pod is taken to
+ * have one core for the hog to share.
  */
 
 export class PodCpu {
@@ -16,6 +19,10 @@ export class PodCpu {
   /** Core-milliseconds admitted since the container started. */
   private admitted = 0
   private readonly cores: number | undefined
+  /** The hog's share of the CPU, and since when; core-ms it used in earlier hog periods. */
+  private hogFraction = 0
+  private hogSince = 0
+  private hogUsed = 0
 
   constructor(
     /** CPU request in millicores (the utilisation denominator). */
@@ -32,7 +39,7 @@ export class PodCpu {
    */
   admit(now: number, cpuMillis: number): number {
     this.admitted += cpuMillis
-    const cores = this.cores
+    const cores = this.effectiveCores
     if (cores === undefined || cpuMillis <= 0) return 0
     const start = this.freeAt > now ? this.freeAt : now
     this.freeAt = start + cpuMillis / cores
@@ -41,9 +48,23 @@ export class PodCpu {
 
   /** Core-milliseconds used up to `now` (the queue is busy without a gap from now until freeAt). */
   usedCoreMillis(now: number): number {
-    const cores = this.cores
-    if (cores === undefined || this.freeAt <= now) return this.admitted
-    return this.admitted - (this.freeAt - now) * cores
+    const cores = this.effectiveCores
+    const hog = this.hogUsed + this.hogFraction * (this.cores ?? 1) * Math.max(0, now - this.hogSince)
+    if (cores === undefined || this.freeAt <= now) return this.admitted + hog
+    return this.admitted - (this.freeAt - now) * cores + hog
+  }
+
+  /** A hog takes `fraction` of the CPU from `now` on (0 ends it). */
+  setHog(fraction: number, now: number): void {
+    this.hogUsed += this.hogFraction * (this.cores ?? 1) * Math.max(0, now - this.hogSince)
+    this.hogFraction = Math.min(0.99, Math.max(0, fraction))
+    this.hogSince = now
+  }
+
+  /** The cores left for requests: the limit's, less the hog's share. */
+  private get effectiveCores(): number | undefined {
+    if (this.hogFraction === 0) return this.cores
+    return (this.cores ?? 1) * (1 - this.hogFraction)
   }
 
   /** Work queued but not yet served at `now`, in ms of this container's CPU. */

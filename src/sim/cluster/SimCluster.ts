@@ -29,7 +29,9 @@ import {
   type IntOrPercent
 } from "./DeploymentSpec.js"
 import { type KubeletHooks, runKubelet } from "./Kubelet.js"
+import { skewableClockOf } from "../kernel/Kernel.js"
 import type { PodCpu } from "./PodCpu.js"
+import { PodRuntime } from "./PodRuntime.js"
 import { planReplicas } from "./RollingUpdate.js"
 import { type SharedPorts, SimPod } from "./SimPod.js"
 
@@ -40,6 +42,8 @@ export interface ClusterOptions {
   readonly deployment?: DeploymentOverrides
   /** Per-service overrides, applied after `deployment`. Default: none. */
   readonly services?: Partial<Record<ServiceName, DeploymentOverrides>>
+  /** Seed of each pod's own Random, by pod name. Default: none: pods draw from their callers' Random. */
+  readonly podSeed?: (service: ServiceName, address: string) => number
 }
 
 export interface DeployOptions {
@@ -219,6 +223,7 @@ export class SimCluster {
     return Effect.gen(this, function*() {
       const t = yield* now
       const address = `${deployment.service}-${deployment.nextIndex++}`
+      const runtime = PodRuntime.make(this.options.podSeed?.(deployment.service, address), skewableClockOf(yield* Effect.clock))
       const pod = new SimPod(
         address,
         deployment.definition,
@@ -226,7 +231,8 @@ export class SimCluster {
         deployment.spec,
         this.scope,
         this.shared(address),
-        warm ? Number.NEGATIVE_INFINITY : t
+        warm ? Number.NEGATIVE_INFINITY : t,
+        runtime
       )
       this.pods.set(address, pod)
       deployment.pods.push(pod)

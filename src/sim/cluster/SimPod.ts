@@ -14,7 +14,8 @@
  * interrupted, callers see a connection reset), crash and restart in place, hang (alive but not
  * answering: new and in-flight requests get no answer and workers stop until the pod recovers or its
  * container dies), slow start (refused until the app answers), CPU throttling, graceful termination
- * (no new requests after SIGTERM, in-flight ones finish within the grace period).
+ * (no new requests after SIGTERM, in-flight ones finish within the grace period), clock skew
+ * (PodRuntime.ts), a CPU hog (PodCpu.ts).
  */
 import { HttpClientRequest, type HttpServerRequest, type HttpServerResponse } from "@effect/platform"
 import { Context, Deferred, Effect, Exit, Fiber, FiberId, Scope } from "effect"
@@ -26,6 +27,7 @@ import type { ServiceDefinition, ServicePorts } from "../../services/ServiceDefi
 import { ConnectionReset, type Endpoint } from "../network/Endpoint.js"
 import type { DeploymentSpec } from "./DeploymentSpec.js"
 import { PodCpu } from "./PodCpu.js"
+import { PodRuntime } from "./PodRuntime.js"
 import { makeSimOutboxSignal } from "./SimOutboxSignal.js"
 
 /** Kubernetes' pod phase, plus Terminating (a pod with a deletion timestamp) as kubectl shows it. */
@@ -71,6 +73,8 @@ export class SimPod implements Endpoint {
   requestsAccepted = 0
   /** The current container's CPU (a fresh one per container: usage counters restart with it). */
   cpu: PodCpu
+  /** Share of the pod's CPU a hog takes (a CPU-hog fault); survives container restarts. */
+  hogFraction = 0
   /** The kubelet fiber driving this pod (set by the cluster). */
   kubelet: Fiber.RuntimeFiber<never> | undefined
 
@@ -88,7 +92,9 @@ export class SimPod implements Endpoint {
     private readonly parent: Scope.Scope,
     private readonly shared: Context.Context<SharedPorts>,
     /** Creation time (the pod's StartTime); -Infinity for pods running when the world began. */
-    readonly createdAt: number
+    readonly createdAt: number,
+    /** The pod's own Random and clock. Default: the caller's. */
+    readonly runtime: PodRuntime = new PodRuntime(undefined, undefined)
   ) {
     this.readyChangedAt = createdAt
     this.cpu = new PodCpu(spec.resources.requestMillicores, spec.resources.limitMillicores)
@@ -120,11 +126,12 @@ export class SimPod implements Endpoint {
         Context.add(PodIdentity, { service: this.definition.name, pod: this.address }),
         Context.add(OutboxSignal, signal)
       ) as Context.Context<ServicePorts>
-      const app = yield* this.definition.app.pipe(Effect.provide(context), Scope.extend(scope))
+      const app = yield* this.runtime.around(this.definition.app.pipe(Effect.provide(context), Scope.extend(scope)))
       const handler = yield* makeHandler(app)
       const container: Container = { scope, context, handler, gone: yield* Deferred.make<void>(), workers: undefined }
       this.container = container
       this.cpu = new PodCpu(this.spec.resources.requestMillicores, this.spec.resources.limitMillicores)
+      if (this.hogFraction > 0) this.cpu.setHog(this.hogFraction, now)
       this.containerStartedAt = warm ? Number.NEGATIVE_INFINITY : now
       this.hung = false
       this.answering = false
@@ -147,7 +154,7 @@ export class SimPod implements Endpoint {
   }
 
   private startWorkers(container: Container): Effect.Effect<void> {
-    return this.definition.workers.pipe(
+    return this.runtime.around(this.definition.workers).pipe(
       Effect.provide(container.context),
       Effect.provideService(Scope.Scope, container.scope),
       Effect.interruptible,
@@ -200,7 +207,7 @@ export class SimPod implements Endpoint {
       if (container === undefined || !this.answering || this.closed) return refused
       if (this.hung) return Effect.zipRight(Deferred.await(container.gone), reset)
       this.inFlight++
-      let work = container.handler(request)
+      let work = this.runtime.around(container.handler(request))
       if (!probe) {
         this.requestsAccepted++
         const cpu = this.cpu
@@ -265,6 +272,12 @@ export class SimPod implements Endpoint {
       if (!this.idle) this.idle = Deferred.unsafeMake<void>(FiberId.none)
       return Deferred.await(this.idle)
     })
+  }
+
+  /** A CPU hog takes `fraction` of the pod's CPU from `now` (0 ends it). */
+  hogCpu(fraction: number, now: number): void {
+    this.hogFraction = fraction
+    this.cpu.setHog(fraction, now)
   }
 
   // ---- hang ----------------------------------------------------------------------------------------

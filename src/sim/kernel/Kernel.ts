@@ -271,6 +271,47 @@ class KernelClock implements Clock.Clock, ClockTimers {
 }
 
 /**
+ * A pod's view of the kernel's clock: the true virtual time plus an offset and a drift, both 0 until
+ * a clock-skew fault sets them (drift as a rate: 0.01 gains 10 ms per true second). Sleeps and timers run on true time (durations are measured by a
+ * monotonic clock); only readings of the time are skewed. Being a KernelClock, it keeps the kernel's
+ * fast paths (one raw timer per timeout).
+ *
+ * Faults modelled: clock skew (a constant offset) and drift (ms gained per true second).
+ */
+export class SkewableClock extends KernelClock {
+  private offsetMillis = 0
+  private driftPerSecond = 0
+  private since = 0
+  override readonly currentTimeMillis: Effect.Effect<number> = Effect.sync(() => this.unsafeCurrentTimeMillis())
+  override readonly currentTimeNanos: Effect.Effect<bigint> = Effect.sync(() => this.unsafeCurrentTimeNanos())
+
+  /** The skew from now on; `skew(0, 0)` sets the clock right again. */
+  skew(offsetMillis: number, driftPerSecond: number): void {
+    this.offsetMillis = offsetMillis
+    this.driftPerSecond = driftPerSecond
+    this.since = this.kernel.nowMillis
+  }
+
+  get skewed(): boolean {
+    return this.offsetMillis !== 0 || this.driftPerSecond !== 0
+  }
+
+  override unsafeCurrentTimeMillis(): number {
+    const t = this.kernel.nowMillis
+    if (this.offsetMillis === 0 && this.driftPerSecond === 0) return t
+    return Math.floor(t + this.offsetMillis + (t - this.since) * this.driftPerSecond)
+  }
+
+  override unsafeCurrentTimeNanos(): bigint {
+    return millisToNanos(this.unsafeCurrentTimeMillis())
+  }
+}
+
+/** A pod's skewable clock over the kernel of `clock`, or undefined when `clock` is not a kernel's. */
+export const skewableClockOf = (clock: Clock.Clock): SkewableClock | undefined =>
+  clock instanceof KernelClock ? new SkewableClock(clock.kernel) : undefined
+
+/**
  * Waits until `register`'s wake-up is called or `millis` pass, whichever comes first; succeeds with
  * true when woken. `register` is called once, synchronously, and returns how to unregister the
  * wake-up (called when the wait ends by timeout or interruption), or undefined when there is nothing

@@ -20,6 +20,11 @@ import type { Resolver } from "./Endpoint.js"
 export interface NetworkOptions {
   /** One-way latency of every link unless a fault overrides it. Default: uniform 1–3 ms. */
   readonly defaultLatency?: Distribution
+  /**
+   * Seed of the network's own Random (latencies, losses), apart from the callers'. Default: none:
+   * draws come from the calling fiber's Random.
+   */
+  readonly seed?: number
 }
 
 interface LinkState {
@@ -48,8 +53,15 @@ export class SimNetwork {
   private readonly defaultLatency: Distribution
   readonly counters: NetworkCounters = { requests: 0, refused: 0, dropped: 0, partitioned: 0, reset: 0 }
 
+  private readonly random: Random.Random | undefined
+
   constructor(options: NetworkOptions = {}) {
     this.defaultLatency = options.defaultLatency ?? uniform(1, 3)
+    this.random = options.seed === undefined ? undefined : Random.make(options.seed)
+  }
+
+  private draw<A>(effect: Effect.Effect<A>): Effect.Effect<A> {
+    return this.random ? Effect.withRandom(effect, this.random) : effect
   }
 
   setResolver(resolver: Resolver): void {
@@ -120,18 +132,18 @@ export class SimNetwork {
   private traverse(from: string, to: string): Effect.Effect<void> {
     const link = this.links.get(linkKey(from, to))
     const latency = link?.latency ?? this.defaultLatency
-    if (link === undefined) return Effect.flatMap(sample(latency), (ms) => Effect.sleep(ms))
+    if (link === undefined) return Effect.flatMap(this.draw(sample(latency)), (ms) => Effect.sleep(ms))
     return Effect.gen(this, function*() {
       if (link.held) yield* Deferred.await(link.held)
       if (link.partitioned) {
         this.counters.partitioned++
         return yield* lost
       }
-      if (link.dropProbability > 0 && (yield* Random.next) < link.dropProbability) {
+      if (link.dropProbability > 0 && (yield* this.draw(Random.next)) < link.dropProbability) {
         this.counters.dropped++
         return yield* lost
       }
-      yield* Effect.sleep(yield* sample(latency))
+      yield* Effect.sleep(yield* this.draw(sample(latency)))
     })
   }
 

@@ -1,13 +1,38 @@
 /**
  * SimWorld: the simulated world assembled from one seed — disk (a database per service), broker,
  * network and cluster — with the five services deployed, every port provided, and a history that
- * records everything a checker needs. Runs inside the kernel (see runInKernel), which supplies the
- * virtual clock and scheduler; the seed feeds Effect's Random for the services, network, broker and
- * workload alike.
+ * records everything a checker needs. It is the sim world's implementation of chaos's World
+ * (chaos/world/World.ts): every fault verb maps onto the cluster, the network, the broker or a pod.
+ * Runs inside the kernel (SimRun.ts), which supplies the virtual clock and scheduler; each subsystem
+ * draws from its own seed (chaos/Seeds.ts).
+ *
+ * Faults modelled: every verb of World — through SimCluster (kill, restart, hang, scale, roll),
+ * SimNetwork (partition, slow, drop), SimBroker (outage, slow delivery, duplicates) and SimPod (clock
+ * skew, CPU hog).
  */
 import { HttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { Context, Effect, type Scope } from "effect"
+import type { History } from "../../chaos/history/History.js"
+import type { RunTruth } from "../../chaos/invariants/RunTruth.js"
+import type { RunSeeds } from "../../chaos/Seeds.js"
+import { deriveSeed } from "../../chaos/Seeds.js"
+import {
+  applied,
+  type AutoscaleSpec,
+  type ClockSkew,
+  type NodeName,
+  type ReplicaRef,
+  skipped,
+  type Targeted,
+  type World
+} from "../../chaos/world/World.js"
+import type { Distribution } from "../../services/Distribution.js"
+import { allMakes } from "../../services/make/MakeStore.js"
+import { outboxBacklog } from "../../services/messaging/Outbox.js"
+import { allViews } from "../../services/mypage/MypageStore.js"
+import { allOrders } from "../../services/order/OrderStore.js"
+import { allPayments } from "../../services/payment/PaymentStore.js"
 import { GatewayService } from "../../services/gateway/GatewayApp.js"
 import { MakeService } from "../../services/make/MakeService.js"
 import { type MutantName, Mutants } from "../../services/Mutants.js"
@@ -23,7 +48,7 @@ import * as SimBroker from "../broker/SimBroker.js"
 import { type ClusterOptions, SimCluster } from "../cluster/SimCluster.js"
 import { SimDisk } from "../cluster/SimDisk.js"
 import type { SharedPorts } from "../cluster/SimPod.js"
-import { History } from "../../chaos/history/History.js"
+import { History as HistoryLog } from "../../chaos/history/History.js"
 import { type NetworkOptions, SimNetwork } from "../network/SimNetwork.js"
 import { recordingBus } from "./RecordingBus.js"
 
@@ -45,9 +70,16 @@ export interface WorldOptions {
   readonly network?: NetworkOptions
   readonly cluster?: ClusterOptions
   readonly broker?: SimBroker.SimBrokerOptions
+  /**
+   * One seed per subsystem (chaos/Seeds.ts): network, broker and each pod get their own Random.
+   * Default: none: every draw comes from the kernel's root Random.
+   */
+  readonly seeds?: RunSeeds
 }
 
-export class SimWorld {
+export class SimWorld implements World {
+  readonly mode = "sim" as const
+
   private constructor(
     readonly history: History,
     readonly disk: SimDisk,
@@ -61,11 +93,12 @@ export class SimWorld {
   static make(options: WorldOptions = {}): Effect.Effect<SimWorld, never, Scope.Scope> {
     return Effect.gen(function*() {
       const scope = yield* Effect.scope
-      const history = new History()
+      const history = new HistoryLog()
       const config = options.config ?? defaultSagaConfig
       const disk = yield* SimDisk.make(sagaServices)
-      const broker = yield* SimBroker.make(options.broker)
-      const network = new SimNetwork(options.network)
+      const seeds = options.seeds
+      const broker = yield* SimBroker.make(seeds ? { ...options.broker, seed: seeds.broker } : options.broker)
+      const network = new SimNetwork(seeds ? { ...options.network, seed: seeds.network } : options.network)
       const mutants = options.mutants ?? new Set<MutantName>()
       let cluster: SimCluster | undefined = undefined
       const observer = {
@@ -84,7 +117,10 @@ export class SimWorld {
           Context.add(SystemObserver, observer)
         ) as Context.Context<SharedPorts>
       }
-      cluster = new SimCluster(scope, shared, history, options.cluster)
+      const podSeed = seeds
+        ? { podSeed: (service: ServiceName, address: string) => deriveSeed(seeds.services[service], address) }
+        : {}
+      cluster = new SimCluster(scope, shared, history, { ...options.cluster, ...podSeed })
       network.setResolver(cluster.resolve)
       for (const definition of sagaServices) {
         yield* cluster.deploy(definition, options.replicas?.[definition.name] ?? 1)
@@ -102,4 +138,108 @@ export class SimWorld {
   query<A, E>(service: ServiceName, effect: Effect.Effect<A, E, SqlClient.SqlClient>): Effect.Effect<A, E> {
     return this.disk.query(service, effect)
   }
+
+  // ---- World ---------------------------------------------------------------------------------------
+
+  readonly client = (): HttpClient.HttpClient => this.clientHttp()
+
+  /** The running pod a replica reference names (index modulo the running pods), or why there is none. */
+  private podOf(target: ReplicaRef) {
+    const pods = this.cluster.podsOf(target.service)
+    return pods.length === 0 ? undefined : pods[target.replica % pods.length]
+  }
+
+  private onPod(target: ReplicaRef, act: (address: string) => Effect.Effect<void>): Effect.Effect<Targeted> {
+    return Effect.suspend(() => {
+      const pod = this.podOf(target)
+      if (!pod) return Effect.succeed(skipped(`${target.service} has no running replica`))
+      return Effect.as(act(pod.address), applied(pod.address))
+    })
+  }
+
+  readonly kill = (target: ReplicaRef) => this.onPod(target, (a) => this.cluster.kill(a))
+  readonly restart = (target: ReplicaRef) => this.onPod(target, (a) => this.cluster.restart(a))
+  readonly hang = (target: ReplicaRef) => this.onPod(target, (a) => this.cluster.hang(a))
+  readonly release = (address: string) => this.cluster.recover(address)
+  readonly replicas = (service: ServiceName) => this.cluster.podsOf(service).length
+  readonly scale = (service: ServiceName, replicas: number, reason: string) => this.cluster.scale(service, replicas, reason)
+  readonly roll = (service: ServiceName, options: { readonly readiness: boolean }) =>
+    this.cluster.rollout(service, options.readiness ? {} : { spec: { readiness: null } })
+  readonly autoscale = (service: ServiceName, spec: AutoscaleSpec) => this.cluster.autoscale(service, spec)
+
+  readonly partition = (a: NodeName, b: NodeName, options: { readonly oneWay: boolean }) =>
+    Effect.sync(() => (options.oneWay ? this.network.partitionOneWay(a, b) : this.network.partition(a, b)))
+  readonly repair = (a: NodeName, b: NodeName) => Effect.sync(() => this.network.repair(a, b))
+  readonly slow = (from: NodeName, to: NodeName, latency: Distribution | undefined) =>
+    Effect.sync(() => this.network.setLatency(from, to, latency))
+  readonly drop = (from: NodeName, to: NodeName, probability: number) =>
+    Effect.sync(() => this.network.setDropProbability(from, to, probability))
+
+  readonly brokerDown = () => this.broker.control.setOutage(true)
+  readonly brokerUp = () => this.broker.control.setOutage(false)
+  readonly brokerSlow = (delay: { readonly minMillis: number; readonly maxMillis: number } | null) =>
+    this.broker.control.setDeliveryDelay(delay)
+  readonly brokerDuplicate = (probability: number) => this.broker.control.setDuplicateProbability(probability)
+
+  readonly skewClock = (target: ReplicaRef, skew: ClockSkew): Effect.Effect<Targeted> =>
+    Effect.suspend(() => {
+      const pod = this.podOf(target)
+      if (!pod) return Effect.succeed(skipped(`${target.service} has no running replica`))
+      const clock = pod.runtime.clock
+      if (!clock) return Effect.succeed(skipped("clock skew needs the kernel's clock"))
+      clock.skew(skew.offsetMillis, skew.driftPerSecond ?? 0)
+      return Effect.succeed(applied(pod.address))
+    })
+  readonly unskewClock = (address: string) => Effect.sync(() => this.cluster.pod(address)?.runtime.clock?.skew(0, 0))
+
+  readonly hogCpu = (target: ReplicaRef, fraction: number): Effect.Effect<Targeted> =>
+    Effect.clockWith((clock) => {
+      const pod = this.podOf(target)
+      if (!pod) return Effect.succeed(skipped(`${target.service} has no running replica`))
+      pod.hogCpu(fraction, clock.unsafeCurrentTimeMillis())
+      return Effect.succeed(applied(pod.address))
+    })
+  readonly unhogCpu = (address: string) =>
+    Effect.clockWith((clock) => Effect.sync(() => this.cluster.pod(address)?.hogCpu(0, clock.unsafeCurrentTimeMillis())))
+
+  readonly healAll = (): Effect.Effect<void> =>
+    Effect.gen(this, function*() {
+      yield* this.network.healAll()
+      yield* this.broker.control.setOutage(false)
+      yield* this.broker.control.setDeliveryDelay(null)
+      yield* this.broker.control.setDuplicateProbability(0)
+      for (const definition of sagaServices) {
+        const service = definition.name
+        for (const pod of this.cluster.podsOf(service)) {
+          if (pod.hung) yield* this.cluster.recover(pod.address)
+          pod.runtime.clock?.skew(0, 0)
+          if (pod.hogFraction > 0) pod.hogCpu(0, yield* Effect.clockWith((c) => c.currentTimeMillis))
+        }
+        const deployment = this.cluster.deployments.get(service)
+        if (deployment && deployment.replicas === 0) yield* this.cluster.scale(service, 1, "healAll")
+      }
+    })
+
+  readonly truth = (): Effect.Effect<RunTruth> =>
+    Effect.gen(this, function*() {
+      const orders = yield* this.query("order", allOrders)
+      const payments = yield* this.query("payment", allPayments)
+      const makes = yield* this.query("make", allMakes)
+      const mypages = yield* this.query("mypage", allViews)
+      const backlog: Record<string, number> = {}
+      for (const service of ["order", "payment", "make"] as const) backlog[service] = yield* this.query(service, outboxBacklog)
+      const snapshot = yield* this.broker.inspect.snapshot
+      const deadLetters = yield* this.broker.inspect.deadLetters
+      return {
+        history: this.history.entries,
+        orders: orders.map((o) => ({ orderId: o.orderId, status: o.status, price: o.price })),
+        payments: payments.map((p) => ({ orderId: p.order_id, amount: p.amount, status: p.status, refunds: p.refunds })),
+        makes: makes.map((m) => ({ orderId: m.order_id, status: m.status, brews: m.brews })),
+        mypages: mypages.map((v) => ({ orderId: v.orderId, status: v.status })),
+        outboxBacklog: backlog,
+        brokerPending: snapshot.totalPending,
+        brokerLag: snapshot.totalLag,
+        deadLetters: deadLetters.length
+      } satisfies RunTruth
+    }).pipe(Effect.orDie)
 }
