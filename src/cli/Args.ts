@@ -3,6 +3,7 @@
  * missing value is a UsageError). Each command declares its flags and its help text here.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util"
+import { exitCodesHelp } from "../chaos/RunResult.js"
 import { UsageError } from "./UsageError.js"
 
 export interface CommandSpec {
@@ -28,7 +29,9 @@ export const helpText = (spec: CommandSpec): string =>
     "",
     "Options:",
     ...spec.flags.map(([flag, text]) => `  ${flag.padEnd(26)} ${text}`),
-    `  ${"-h, --help".padEnd(26)} show this help`
+    `  ${"-h, --help".padEnd(26)} show this help`,
+    "",
+    exitCodesHelp
   ].join("\n")
 
 export const parseCommand = (spec: CommandSpec, argv: ReadonlyArray<string>): Parsed | "help" => {

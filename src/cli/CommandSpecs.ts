@@ -17,16 +17,29 @@ export const listSpec: CommandSpec = {
   maxPositionals: 0
 }
 
+export const checkSpec: CommandSpec = {
+  name: "check",
+  summary: "Validate scenario files without running them (a built-in name checks its file).",
+  usage: "starcoffee check <scenario-file|name>... [--json]",
+  options: { json: { type: "boolean" } },
+  flags: [
+    ["<scenario-file>", "a YAML (or JSON) scenario file; see scenarios/*.yaml and docs/ARCHITECTURE.md"],
+    ["--json", "print one JSON object per file: { file, ok, name, faults, thresholds }"]
+  ],
+  maxPositionals: 64
+}
+
 export const runSpec: CommandSpec = {
   name: "run",
-  summary: "Run one scenario in the simulated world from one seed and check every invariant.",
-  usage: "starcoffee run <scenario> [--seed N] [--mode sim|live] [--out DIR] [--mutant NAME]... [--shuffle] [--json]",
+  summary: "Run one scenario (a built-in name or a YAML file) from one seed and check every invariant.",
+  usage: "starcoffee run <scenario|file> [--seed N] [--mode sim|live] [--out DIR] [--mutant NAME]... [--shuffle] [--max-steps N] [--json]",
   options: {
     seed: { type: "string" },
     mode: { type: "string" },
     out: { type: "string" },
     mutant: { type: "string", multiple: true },
     shuffle: { type: "boolean" },
+    "max-steps": { type: "string" },
     json: { type: "boolean" }
   },
   flags: [
@@ -35,6 +48,7 @@ export const runSpec: CommandSpec = {
     ["--out DIR", "also write DIR/result.json and the run's history as DIR/history.jsonl"],
     ["--mutant NAME", `switch on a deliberate defect (repeatable): ${mutantList}`],
     ["--shuffle", "shuffle the kernel's ready queue (seeded) to explore other interleavings"],
+    ["--max-steps N", "kernel steps before the run counts as unfinished, exit 5 (default 50000000)"],
     ["--json", "print one JSON object instead of the summary"]
   ],
   maxPositionals: 1
@@ -57,7 +71,7 @@ export const suiteSpec: CommandSpec = {
 export const exploreSpec: CommandSpec = {
   name: "explore",
   summary: "Search fault schedules for a broken invariant; shrink what fails to a minimal schedule.",
-  usage: "starcoffee explore <scenario> [--runs N] [--seed N] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]",
+  usage: "starcoffee explore <scenario|file> [--runs N] [--seed N] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]",
   options: {
     runs: { type: "string" },
     seed: { type: "string" },

@@ -5,7 +5,8 @@
  * `--help` and usage errors never load Effect or build a world.
  */
 import { type CommandSpec, helpText, parseCommand, type Parsed } from "./Args.js"
-import { benchSpec, exploreSpec, listSpec, replaySpec, runSpec, suiteSpec } from "./CommandSpecs.js"
+import { benchSpec, checkSpec, exploreSpec, listSpec, replaySpec, runSpec, suiteSpec } from "./CommandSpecs.js"
+import { exitCodesHelp } from "../chaos/RunResult.js"
 import { UsageError } from "./UsageError.js"
 
 type Run = (parsed: Parsed) => number | Promise<number>
@@ -17,6 +18,7 @@ interface Command {
 
 const commands: ReadonlyArray<Command> = [
   { spec: listSpec, load: () => import("./commands/ListCommand.js").then((m) => m.listCommand) },
+  { spec: checkSpec, load: () => import("./commands/CheckCommand.js").then((m) => m.checkCommand) },
   { spec: runSpec, load: () => import("./commands/RunCommand.js").then((m) => m.runCommand) },
   { spec: suiteSpec, load: () => import("./commands/SuiteCommand.js").then((m) => m.suiteCommand) },
   { spec: exploreSpec, load: () => import("./commands/ExploreCommand.js").then((m) => m.exploreCommand) },
@@ -34,7 +36,7 @@ const topHelp = () =>
     ...commands.map((c) => `  ${c.spec.name.padEnd(8)} ${c.spec.summary}`),
     "",
     "Run 'starcoffee <command> --help' for a command's options.",
-    "Exit codes: 0 all invariants hold; 1 an invariant failed; 2 bad usage or bad input."
+    exitCodesHelp
   ].join("\n")
 
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {

@@ -15,13 +15,23 @@ export class ScenarioFileError extends Error {
 
 const decode = Schema.decodeUnknownEither(ScenarioSchema, { onExcessProperty: "error", errors: "first" })
 
-/** The first issue of a decoding failure as `path: message`, on one line. */
+/**
+ * The first issue of a decoding failure as `path: message`, on one line. The alternatives of a union
+ * of literals (a fault's kind, a service) are reported together: `Expected "a" | "b", actual "c"`.
+ */
 const firstIssue = (error: ParseResult.ParseError): string => {
-  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const [issue] = issues
   if (!issue) return "invalid"
   const where = issue.path.length > 0 ? issue.path.join(".") : "(top level)"
-  const message = issue._tag === "Unexpected" ? "is not a known field" : issue.message.replace(/\s+/g, " ")
-  return `${where}: ${message}`
+  if (issue._tag === "Unexpected") return `${where}: is not a known field`
+  const samePath = issues.filter((i) => i.path.join(".") === issue.path.join("."))
+  const alternatives = samePath.map((i) => /^Expected (.*), actual (.*)$/s.exec(i.message))
+  if (samePath.length > 1 && alternatives.every((m) => m !== null)) {
+    const expected = alternatives.map((m) => m![1]).filter((e) => e !== "undefined")
+    return `${where}: Expected ${expected.join(" | ")}, actual ${alternatives[0]![2]}`
+  }
+  return `${where}: ${issue.message.replace(/\s+/g, " ")}`
 }
 
 /** Decodes a scenario from a value already parsed (e.g. embedded in explore.json); `where` names it in errors. */
@@ -36,7 +46,7 @@ export const encodeScenario = (scenario: Scenario): unknown => Schema.encodeSync
 
 /** Decodes a scenario from text already read; `file` names it in errors. */
 export const parseScenario = (file: string, text: string): Scenario => {
-  const doc = parseDocument(text, { prettyErrors: false })
+  const doc = parseDocument(text, { prettyErrors: true })
   const syntax = doc.errors[0]
   if (syntax) {
     const at = syntax.linePos?.[0]

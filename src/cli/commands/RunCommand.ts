@@ -8,7 +8,13 @@ import { join } from "node:path"
 import { exitCodeOf } from "../../chaos/RunResult.js"
 import type { Parsed } from "../Args.js"
 import { resolveMode, resolveMutants, resolveScenario } from "../Resolve.js"
-import { parseNonNegativeInt } from "../UsageError.js"
+import { parseNonNegativeInt, UsageError } from "../UsageError.js"
+
+const parsePositiveInt = (flag: string, value: string) => {
+  const n = parseNonNegativeInt(flag, value, 0)
+  if (n === 0) throw new UsageError(`--${flag} must be at least 1`)
+  return n
+}
 
 export const runCommand = async ({ positionals, values }: Parsed): Promise<number> => {
   const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
@@ -22,6 +28,7 @@ export const runCommand = async ({ positionals, values }: Parsed): Promise<numbe
     seed,
     mutants,
     shuffle: values.shuffle === true,
+    ...(values["max-steps"] !== undefined ? { maxSteps: parsePositiveInt("max-steps", values["max-steps"] as string) } : {}),
     progress: !values.json && Boolean(process.stderr.isTTY),
     keepHistory: out !== undefined
   })

@@ -25,6 +25,8 @@ export interface SimRunOptions {
   readonly onProgress?: (simulatedMs: number, plannedMs: number) => void
   /** Return the run's whole history with the result (for --out). Default: false. */
   readonly keepHistory?: boolean
+  /** Kernel steps before the run is declared unfinished (a livelock guard). Default: 50 000 000. */
+  readonly maxSteps?: number
 }
 
 /** The scenario as an Effect on the kernel's clock: the world built from the seeds, then the run. */
@@ -66,7 +68,7 @@ export const runScenarioSim = (scenario: Scenario, options: SimRunOptions): RunR
   const result = kernel.run(Effect.withTracerEnabled(program(scenario, options, mutants), false), {
     seed: seeds.cluster,
     untilMillis,
-    maxSteps: 50_000_000
+    maxSteps: options.maxSteps ?? 50_000_000
   })
   kernel.shutdown()
   const base = { scenario: scenario.name, mode: "sim" as const, seed: options.seed, reproducible: true, mutants }
