@@ -133,3 +133,24 @@ export const benchSpec: CommandSpec = {
   ],
   maxPositionals: 0
 }
+
+export const serveSpec: CommandSpec = {
+  name: "serve",
+  summary: "Run the services as real processes on 127.0.0.1 (Redis Streams, SQLite files, Toxiproxy in every link).",
+  usage: "starcoffee serve [--service NAME|all] [--port N] [--redis URL] [--data DIR] [--time-scale S]",
+  options: {
+    service: { type: "string" },
+    port: { type: "string" },
+    redis: { type: "string" },
+    data: { type: "string" },
+    "time-scale": { type: "string" }
+  },
+  flags: [
+    ["--service NAME|all", "all (default): Redis, Toxiproxy and every service; or one of order, payment, make, mypage, gateway"],
+    ["--port N", "where the gateway (all) or the one service listens (default: the seed's port, gateway 8088)"],
+    ["--redis URL", "one service on its own: its Redis (default redis://127.0.0.1:6379)"],
+    ["--data DIR", "one service on its own: the directory of its SQLite file (default .starcoffee/data)"],
+    ["--time-scale S", "real ms per scenario ms for the services' clocks (default 1; 0.1 runs ten times faster)"]
+  ],
+  maxPositionals: 0
+}

@@ -5,7 +5,7 @@
  * `--help` and usage errors never load Effect or build a world.
  */
 import { type CommandSpec, helpText, parseCommand, type Parsed } from "./Args.js"
-import { benchSpec, checkSpec, exploreSpec, listSpec, replaySpec, runSpec, suiteSpec } from "./CommandSpecs.js"
+import { benchSpec, checkSpec, exploreSpec, listSpec, replaySpec, runSpec, serveSpec, suiteSpec } from "./CommandSpecs.js"
 import { exitCodesHelp } from "../chaos/RunResult.js"
 import { UsageError } from "./UsageError.js"
 
@@ -23,7 +23,8 @@ const commands: ReadonlyArray<Command> = [
   { spec: suiteSpec, load: () => import("./commands/SuiteCommand.js").then((m) => m.suiteCommand) },
   { spec: exploreSpec, load: () => import("./commands/ExploreCommand.js").then((m) => m.exploreCommand) },
   { spec: replaySpec, load: () => import("./commands/ReplayCommand.js").then((m) => m.replayCommand) },
-  { spec: benchSpec, load: () => import("./commands/BenchCommand.js").then((m) => m.benchCommand) }
+  { spec: benchSpec, load: () => import("./commands/BenchCommand.js").then((m) => m.benchCommand) },
+  { spec: serveSpec, load: () => import("./commands/ServeCommand.js").then((m) => m.serveCommand) }
 ]
 
 const topHelp = () =>
