@@ -38,6 +38,7 @@ export const scenarioConfig = (scenario: Scenario, defaults: SagaConfigShape = d
     ...defaults,
     payment: { ...defaults.payment, ...defined(c.payment) },
     order: { ...defaults.order, ...defined(order), breaker: breakerOf(defaults.order.breaker, breaker) },
+    make: { ...defaults.make, ...defined(c.make) },
     messaging: { ...defaults.messaging, ...defined(c.messaging) }
   }
 }

@@ -3,7 +3,7 @@
  * values where the seed has one). Worlds and scenarios override parts of it.
  */
 import { Context, Layer } from "effect"
-import { type Distribution, uniform } from "./Distribution.js"
+import { constant, type Distribution, uniform } from "./Distribution.js"
 import { CircuitBreakerOptions } from "./resilience/CircuitBreaker.js"
 
 export interface SagaConfigShape {
@@ -25,6 +25,25 @@ export interface SagaConfigShape {
     readonly abandonPendingAfterMillis: number
     /** How often each order pod sweeps for abandoned orders. Default: 2 000 ms. */
     readonly sweepEveryMillis: number
+  }
+  readonly make: {
+    /**
+     * Time a barista takes to brew, from make deciding to brew (it holds PaymentApproved and
+     * OrderPlaced) to CoffeeMade. A cancel that reaches make meanwhile still wins: the brew is
+     * dropped and CoffeeCancelled published. Default: 0 ms — instant, as in the seed, whose make
+     * publishes CoffeeMade in the same step as it records the payment (the decision and CoffeeMade
+     * are then one transaction, and no cancel can arrive mid-brew).
+     */
+    readonly brew: Distribution
+    /**
+     * A pod's claim on a brew lasts the brew's own time plus this; a brew whose claim has expired
+     * (its pod died mid-brew) is brewed again by any make pod. Claims compare each pod's clock with
+     * the time another pod wrote, so a skewed clock can take a brew over early (two brews, one
+     * CoffeeMade: the brew is finished in a transaction that re-reads the make). Default: 5 000 ms.
+     */
+    readonly brewLeaseMillis: number
+    /** How often each make pod looks for brews whose claim expired. Default: 2 000 ms. */
+    readonly brewSweepMillis: number
   }
   readonly messaging: {
     /** How often an outbox relay polls when not woken by a commit. Default: 1 000 ms. */
@@ -54,6 +73,11 @@ export const defaultSagaConfig: SagaConfigShape = {
     maxConcurrentPaymentCalls: 10,
     abandonPendingAfterMillis: 5_000,
     sweepEveryMillis: 2_000
+  },
+  make: {
+    brew: constant(0),
+    brewLeaseMillis: 5_000,
+    brewSweepMillis: 2_000
   },
   messaging: {
     relayPollMillis: 1_000,

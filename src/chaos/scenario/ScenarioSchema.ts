@@ -80,6 +80,11 @@ export const ConfigOverrides = Schema.Struct({
     sweepEveryMillis: opt(Schema.Int.pipe(Schema.positive())),
     breaker: opt(BreakerOverrides)
   })),
+  make: opt(Schema.Struct({
+    brew: opt(FileDistribution),
+    brewLeaseMillis: opt(Millis),
+    brewSweepMillis: opt(Schema.Int.pipe(Schema.positive()))
+  })),
   messaging: opt(Schema.Struct({
     relayPollMillis: opt(Schema.Int.pipe(Schema.positive())),
     relayLeaseMillis: opt(Schema.Int.pipe(Schema.positive())),
