@@ -9,6 +9,7 @@
  *   2             bad usage or bad input (the command line's, never a run's)
  */
 import type { MutantName } from "../services/MutantNames.js"
+import type { BacklogSample } from "../report/BacklogSampler.js"
 import type { HistoryEntry } from "./history/History.js"
 import type { InvariantResult } from "./invariants/RunTruth.js"
 import type { RunMetrics } from "./RunMetrics.js"
@@ -48,6 +49,8 @@ export interface RunResult {
   readonly requests: number
   /** The history, when asked for. */
   readonly history?: ReadonlyArray<HistoryEntry>
+  /** Outbox and broker backlog sampled during the run, when asked for with the history (for reports). */
+  readonly backlog?: ReadonlyArray<BacklogSample>
 }
 
 /** The class of a finished run from its checks; `completed` false means the run did not finish. */

@@ -12,6 +12,7 @@ import { runScenario } from "../../chaos/RunScenario.js"
 import { plannedMillis, type Scenario, scenarioConfig } from "../../chaos/Scenario.js"
 import { deriveSeeds } from "../../chaos/Seeds.js"
 import type { MutantName } from "../../services/MutantNames.js"
+import { type BacklogSample, sampleBacklog, simBacklogProbe } from "../../report/BacklogSampler.js"
 import { Kernel } from "../kernel/Kernel.js"
 import { SimWorld } from "./SimWorld.js"
 
@@ -23,7 +24,10 @@ export interface SimRunOptions {
   readonly shuffle?: boolean
   /** Called every simulated second with the virtual time and the planned safety phase. Default: none. */
   readonly onProgress?: (simulatedMs: number, plannedMs: number) => void
-  /** Return the run's whole history with the result (for --out). Default: false. */
+  /**
+   * Return the run's whole history with the result, and (unless shuffled) the outbox and broker
+   * backlog sampled every simulated second (for reports). Default: false.
+   */
   readonly keepHistory?: boolean
   /** Kernel steps before the run is declared unfinished (a livelock guard). Default: 50 000 000. */
   readonly maxSteps?: number
@@ -39,11 +43,15 @@ const program = (scenario: Scenario, options: SimRunOptions, mutants: ReadonlyAr
       seeds,
       ...(scenario.replicas ? { replicas: scenario.replicas } : {})
     })
+    // The sampler only reads and never records into the history: trace hashes are the same with it.
+    // Under --shuffle its fiber would join the shuffled ready queue and change the interleaving.
+    const backlog: Array<BacklogSample> = []
+    if (options.keepHistory && !options.shuffle) yield* Effect.forkScoped(sampleBacklog(simBacklogProbe(world), backlog))
     const outcome = yield* runScenario(world, scenario, {
       workloadSeed: seeds.workload,
       ...(options.onProgress ? { onProgress: options.onProgress } : {})
     })
-    return { ...outcome, requests: world.network.counters.requests, history: world.history.entries }
+    return { ...outcome, requests: world.network.counters.requests, history: world.history.entries, backlog }
   }).pipe(Effect.scoped)
 
 /** Why a kernel run did not complete, in one line. */
@@ -86,7 +94,7 @@ export const runScenarioSim = (scenario: Scenario, options: SimRunOptions): RunR
       kernel: "Completed",
       historyLength: r.historyLength,
       requests: r.requests,
-      ...(options.keepHistory ? { history: r.history } : {})
+      ...(options.keepHistory ? { history: r.history, backlog: r.backlog } : {})
     }
   }
   return {
