@@ -1,41 +1,170 @@
 /**
- * SimSql: the `SqlClient` of a simulated service database — `@effect/sql-sqlite-node`'s connection
- * (better-sqlite3, in memory) behind a leaner client than `SqliteClient.make` builds.
+ * SimSql: the `SqlClient` of a simulated service database — an in-memory SQLite database (better-sqlite3,
+ * the driver of `@effect/sql-sqlite-node`) behind a lean `@effect/sql` client.
  *
  * Why: inside the kernel every statement is synchronous native work of a few microseconds, but the
- * stock client wraps each one in a span (a no-op span when tracing is off, still ≈ 6 µs), a scope
- * (≈ 9 µs) and a semaphore round trip (≈ 5 µs), and each transaction in a span, a scope and a fresh
- * `prepare` of BEGIN and COMMIT: about 30 µs of Effect machinery per statement and 35 µs per
- * transaction, for 3–5 µs of SQLite. This client keeps the same semantics and drops the machinery:
+ * stock client wraps each one in a span, a scope, a semaphore round trip and an Effect `Cache` lookup of
+ * the prepared statement (hashing the SQL text), and each transaction in a span, a scope and a fresh
+ * `prepare` of BEGIN and COMMIT: 25–30 Effect operations per statement and 75 per transaction, for
+ * 2–5 µs of SQLite. This client keeps the same semantics and drops the machinery:
  *
- * - statements written with the `sql` tag execute on the transaction's connection when the fiber is
- *   in a transaction (`SqlClient.TransactionConnection`, exactly as the stock client decides), and
- *   otherwise under the database's lock, taken and released around the synchronous native call;
- * - `withTransaction` takes the same lock for the whole transaction (BEGIN … COMMIT / ROLLBACK), nests
- *   with SAVEPOINTs like the stock client (a nested success keeps its savepoint, a nested failure
- *   rolls back to it), and is uninterruptible outside the transaction's own body, as the stock one is;
+ * - prepared statements are kept in a plain `Map` by SQL text (the database never changes schema under
+ *   a running statement here, and the stock cache's 10-minute TTL only matters to long-lived servers);
+ * - statements written with the `sql` tag execute on the transaction's connection when the fiber is in
+ *   a transaction (`SqlClient.TransactionConnection`, exactly as the stock client decides); otherwise,
+ *   when no transaction holds the database, at once (a statement is one synchronous native call: nothing
+ *   can run between taking and releasing a lock around it), and else after the transaction ends;
+ * - `withTransaction` holds the database from BEGIN to COMMIT / ROLLBACK, nests with SAVEPOINTs like the
+ *   stock client (a nested success keeps its savepoint, a nested failure rolls back to it), and is
+ *   uninterruptible outside the transaction's own body, as the stock one is;
  * - anything else (`.raw`, `.values`, `.unprepared`, `.stream`, `reserve`, a statement transformer
- *   set with `Statement.withTransformer`) goes through the stock `@effect/sql` code over the same lock.
+ *   set with `Statement.withTransformer`) goes through the stock `@effect/sql` code over the same
+ *   connection and lock.
  *
- * No spans: simulated runs keep the tracer off (SimRun), and with it off the stock client's spans are
- * no-ops anyway.
+ * Errors are the stock client's: `SqlError` "Failed to prepare statement " / "Failed to execute
+ * statement"; `SqlClient.SafeIntegers` is honoured. No spans: simulated runs keep the tracer off.
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlClient, type SqlConnection, Statement } from "@effect/sql"
-import type { SqlError } from "@effect/sql/SqlError"
-import { SqliteClient } from "@effect/sql-sqlite-node"
-import { Context, Effect, Exit, FiberRef, type Scope } from "effect"
+import { SqlError } from "@effect/sql/SqlError"
+import { Context, Effect, Exit, FiberRef, type Scope, Stream } from "effect"
+import { createRequire } from "node:module"
 
 type Connection = SqlConnection.Connection
 
+/** The part of better-sqlite3's API this client uses. */
+interface NativeStatement {
+  readonly reader: boolean
+  all(...params: ReadonlyArray<unknown>): Array<unknown>
+  run(...params: ReadonlyArray<unknown>): unknown
+  raw(on: boolean): NativeStatement
+  safeIntegers(on: boolean): NativeStatement
+}
+interface NativeDatabase {
+  prepare(sql: string): NativeStatement
+  close(): void
+}
+
+/** better-sqlite3, resolved as `@effect/sql-sqlite-node` (whose driver it is) resolves it. */
+const openNative: (filename: string) => NativeDatabase = (() => {
+  const require = createRequire(import.meta.url)
+  const Database = createRequire(require.resolve("@effect/sql-sqlite-node"))("better-sqlite3") as new(
+    filename: string
+  ) => NativeDatabase
+  return (filename) => new Database(filename)
+})()
+
 /**
- * The database's lock: held by a transaction from BEGIN to COMMIT/ROLLBACK, and by a statement outside
- * any transaction while it runs. A release wakes the first waiter, which then takes the lock if it is
+ * One in-memory database: prepared statements by text, synchronous execution. `run*` throw a
+ * `SqlError` (the stock client's messages) and are only called while the caller may use the database.
+ */
+class NativeConnection {
+  private readonly prepared = new Map<string, NativeStatement>()
+
+  constructor(readonly db: NativeDatabase) {}
+
+  private prepare(sql: string): NativeStatement {
+    let statement = this.prepared.get(sql)
+    if (statement === undefined) {
+      try {
+        statement = this.db.prepare(sql)
+      } catch (cause) {
+        throw new SqlError({ cause, message: "Failed to prepare statement " })
+      }
+      this.prepared.set(sql, statement)
+    }
+    return statement
+  }
+
+  /** Rows of a reader, [] for a writer (`raw`: the writer's run result, as `executeRaw` returns). */
+  run(sql: string, params: ReadonlyArray<unknown>, safeIntegers: boolean, raw = false): ReadonlyArray<any> {
+    const statement = this.prepare(sql)
+    if (safeIntegers) statement.safeIntegers(true)
+    try {
+      if (statement.reader) return statement.all(...params)
+      const result = statement.run(...params)
+      return raw ? result as ReadonlyArray<any> : []
+    } catch (cause) {
+      throw new SqlError({ cause, message: "Failed to execute statement" })
+    }
+  }
+
+  /** Rows as arrays of values. */
+  runValues(sql: string, params: ReadonlyArray<unknown>): ReadonlyArray<ReadonlyArray<unknown>> {
+    const statement = this.prepare(sql)
+    try {
+      if (!statement.reader) {
+        statement.run(...params)
+        return []
+      }
+      statement.raw(true)
+      try {
+        return statement.all(...params) as Array<Array<unknown>>
+      } finally {
+        statement.raw(false)
+      }
+    } catch (cause) {
+      throw new SqlError({ cause, message: "Failed to execute statement" })
+    }
+  }
+
+  /** A statement prepared afresh and not kept. */
+  runUnprepared(sql: string, params: ReadonlyArray<unknown>): ReadonlyArray<any> {
+    let statement: NativeStatement
+    try {
+      statement = this.db.prepare(sql)
+    } catch (cause) {
+      throw new SqlError({ cause, message: "Failed to execute statement" })
+    }
+    try {
+      return statement.reader ? statement.all(...params) : (statement.run(...params), [])
+    } catch (cause) {
+      throw new SqlError({ cause, message: "Failed to execute statement" })
+    }
+  }
+}
+
+/** Runs `f` now and turns its result or its thrown `SqlError` into an Exit (itself an Effect). */
+const attempt = <A>(f: () => A): Exit.Exit<A, SqlError> => {
+  try {
+    return Exit.succeed(f())
+  } catch (error) {
+    if (error instanceof SqlError) return Exit.fail(error)
+    throw error
+  }
+}
+
+const safeIntegersOf = (context: Context.Context<never>): boolean => Context.get(context, SqlClient.SafeIntegers)
+
+/** The `@effect/sql` connection over a native one (for the stock code paths). */
+const toConnection = (native: NativeConnection): Connection => {
+  const withRows = (
+    effect: Effect.Effect<ReadonlyArray<any>, SqlError>,
+    transformRows: (<A extends object>(rows: ReadonlyArray<A>) => ReadonlyArray<A>) | undefined
+  ) => transformRows ? Effect.map(effect, transformRows) : effect
+  return {
+    execute: (sql, params, transformRows) =>
+      withRows(
+        Effect.withFiberRuntime((fiber) => attempt(() => native.run(sql, params, safeIntegersOf(fiber.currentContext)))),
+        transformRows
+      ),
+    executeRaw: (sql, params) =>
+      Effect.withFiberRuntime((fiber) => attempt(() => native.run(sql, params, safeIntegersOf(fiber.currentContext), true))),
+    executeValues: (sql, params) => Effect.suspend(() => attempt(() => native.runValues(sql, params))),
+    executeUnprepared: (sql, params, transformRows) =>
+      withRows(Effect.suspend(() => attempt(() => native.runUnprepared(sql, params ?? []))), transformRows),
+    executeStream: () => Stream.dieMessage("executeStream not implemented")
+  }
+}
+
+/**
+ * The database's lock: held by a transaction from BEGIN to COMMIT/ROLLBACK, and by a statement of the
+ * stock paths while it runs. A release wakes the first waiter, which then takes the lock if it is
  * still free (no hand-over, so an interrupted waiter can never leak it; one interrupted after its
  * wake-up passes the wake-up on).
  */
 class DbLock {
-  private locked = false
+  locked = false
   private readonly waiters: Array<() => void> = []
 
   /** Takes the lock, waiting (first come, first served) while it is held. Interruptible while waiting. */
@@ -63,27 +192,16 @@ class DbLock {
     })
   }
 
-  readonly release: Effect.Effect<void> = Effect.sync(() => {
+  unsafeRelease(): void {
     this.locked = false
     this.wakeNext()
-  })
+  }
+
+  readonly release: Effect.Effect<void> = Effect.sync(() => this.unsafeRelease())
 
   private wakeNext(): void {
     const next = this.waiters.shift()
     if (next !== undefined) next()
-  }
-
-  /** Runs `effect` (synchronous native work) under the lock. */
-  run<A, E>(effect: Effect.Effect<A, E>): Effect.Effect<A, E> {
-    return Effect.uninterruptibleMask((restore) =>
-      Effect.suspend(() => {
-        if (!this.locked) {
-          this.locked = true
-          return Effect.ensuring(effect, this.release)
-        }
-        return Effect.zipRight(restore(this.acquire), Effect.ensuring(effect, this.release))
-      })
-    )
   }
 
   /** The lock for the life of the current scope. */
@@ -94,18 +212,18 @@ class DbLock {
 
 /** Makes the client over a fresh in-memory SQLite database, closed with the scope. */
 export const makeSimSqlClient: Effect.Effect<SqlClient.SqlClient, never, Scope.Scope> = Effect.gen(function*() {
-  const sqlite = yield* SqliteClient.make({ filename: ":memory:", disableWAL: true }).pipe(
-    Effect.provide(Reactivity.layer),
-    Effect.orDie
+  const native = new NativeConnection(
+    yield* Effect.acquireRelease(Effect.sync(() => openNative(":memory:")), (db) => Effect.sync(() => db.close()))
   )
-  // The stock client's connection object (its own semaphore is not used again: this client has its lock).
-  const conn: Connection = yield* Effect.scoped(sqlite.reserve).pipe(Effect.orDie)
+  const conn = toConnection(native)
   const lock = new DbLock()
   const compiler = Statement.makeCompilerSqlite()
   const acquirer: SqlConnection.Connection.Acquirer = Effect.as(lock.scoped, conn)
   const stock = yield* SqlClient.make({ acquirer, compiler, spanAttributes: [] }).pipe(Effect.provide(Reactivity.layer))
-
   const exec = (c: Connection, sql: string) => Effect.orDie(c.execute(sql, [], undefined))
+  const execNow = (sql: string) => {
+    native.run(sql, [], false)
+  }
 
   // A statement of the stock client whose execution (`commit`) takes the short path.
   const probe = stock`SELECT 1` as unknown as { constructor: new(...args: Array<any>) => any }
@@ -118,15 +236,32 @@ export const makeSimSqlClient: Effect.Effect<SqlClient.SqlClient, never, Scope.S
     compile(withoutTransform?: boolean): readonly [string, ReadonlyArray<unknown>]
     commit(): Effect.Effect<ReadonlyArray<any>, SqlError>
   }
+  const execute = (context: Context.Context<never>, sql: string, params: ReadonlyArray<unknown>) =>
+    attempt(() => native.run(sql, params, safeIntegersOf(context)))
   class SimStatement extends Primitive {
     override commit(): Effect.Effect<ReadonlyArray<any>, SqlError> {
       return Effect.withFiberRuntime((fiber) => {
-        if (fiber.getFiberRef(Statement.currentTransformer)._tag === "Some" || this.transformRows !== undefined) {
+        if (this.transformRows !== undefined || fiber.getFiberRef(Statement.currentTransformer)._tag === "Some") {
           return super.commit()
         }
         const [sql, params] = this.compile()
-        const tx = Context.getOption(fiber.currentContext, SqlClient.TransactionConnection)
-        return tx._tag === "Some" ? tx.value[0].execute(sql, params, undefined) : lock.run(conn.execute(sql, params, undefined))
+        const context = fiber.currentContext
+        const tx = Context.getOption(context, SqlClient.TransactionConnection)
+        if (tx._tag === "Some") {
+          const c = tx.value[0]
+          return c === conn ? execute(context, sql, params) : c.execute(sql, params, undefined)
+        }
+        if (!lock.locked) return execute(context, sql, params)
+        // A transaction holds the database: wait for it, then run (nothing can slip in between).
+        return Effect.uninterruptibleMask((restore) =>
+          Effect.zipRight(
+            restore(lock.acquire),
+            Effect.suspend(() => {
+              lock.unsafeRelease()
+              return execute(context, sql, params)
+            })
+          )
+        )
       })
     }
   }
@@ -157,17 +292,27 @@ export const makeSimSqlClient: Effect.Effect<SqlClient.SqlClient, never, Scope.S
           FiberRef.currentContext,
           Context.add(context, SqlClient.TransactionConnection, [conn, 0] as const)
         )
-        return Effect.zipRight(
-          restore(lock.acquire),
-          Effect.flatMap(
-            Effect.exit(Effect.zipRight(conn.execute("BEGIN", [], undefined), body)),
-            (exit) =>
-              Effect.zipRight(
-                Effect.ensuring(exec(conn, Exit.isSuccess(exit) ? "COMMIT" : "ROLLBACK"), lock.release),
-                exit
-              )
-          )
+        // BEGIN, the body, then COMMIT or ROLLBACK (a failure of these dies, as in the stock client)
+        // and the lock's release, whatever happened.
+        const run = Effect.flatMap(
+          Effect.exit(Effect.suspend((): Effect.Effect<A, E | SqlError, R> => {
+            const begun = attempt(() => execNow("BEGIN"))
+            return begun._tag === "Success" ? body : Exit.failCause(begun.cause)
+          })),
+          (exit) =>
+            Effect.sync(() => {
+              try {
+                execNow(Exit.isSuccess(exit) ? "COMMIT" : "ROLLBACK")
+              } finally {
+                lock.unsafeRelease()
+              }
+            }).pipe(Effect.zipRight(exit))
         )
+        if (!lock.locked) {
+          lock.locked = true
+          return run
+        }
+        return Effect.zipRight(restore(lock.acquire), run)
       })
     )
 
