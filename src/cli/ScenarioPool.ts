@@ -15,6 +15,8 @@ export interface PoolCallbacks {
   readonly onStart?: (index: number) => void
   /** A task finished (in completion order). */
   readonly onResult?: (index: number, result: TimedResult) => void
+  /** The order tasks are handed to workers, as task indices (e.g. the longest first). Default: task order. */
+  readonly submitOrder?: ReadonlyArray<number>
 }
 
 export const runInPool = async (
@@ -30,7 +32,10 @@ export const runInPool = async (
     isolateWorkers: false
   })
   try {
-    return await Promise.all(tasks.map(async (task, index) => {
+    const order = callbacks.submitOrder ?? tasks.map((_, i) => i)
+    const results: Array<TimedResult> = []
+    await Promise.all(order.map(async (index) => {
+      const task = tasks[index]!
       const { port1, port2 } = new MessageChannel()
       port1.on("message", (m: { simulatedMs: number; plannedMs: number }) => {
         callbacks.onProgress?.(index, m.simulatedMs, m.plannedMs)
@@ -39,11 +44,12 @@ export const runInPool = async (
       try {
         const result = await pool.run({ ...task, progress: port2 } satisfies ScenarioTask, { transferList: [port2] }) as TimedResult
         callbacks.onResult?.(index, result)
-        return result
+        results[index] = result
       } finally {
         port1.close()
       }
     }))
+    return results
   } finally {
     await pool.destroy()
   }

@@ -5,6 +5,7 @@
  * `npm start` runs. Exits with the most severe failure class among the scenarios (chaos/RunResult.ts).
  */
 import { availableParallelism } from "node:os"
+import type { Scenario } from "../../chaos/Scenario.js"
 import type { Parsed } from "../Args.js"
 import { runJson, type TimedResult } from "../Format.js"
 import { exitCodeOf, worstClass } from "../../chaos/RunResult.js"
@@ -68,6 +69,18 @@ const selectScenarios = (all: ReadonlyArray<string>, only: unknown): ReadonlyArr
   return all.filter((n) => wanted.includes(n))
 }
 
+/**
+ * Task indices, the most expensive scenario first (requests the siege will send, roughly), so the
+ * longest runs do not start last and leave the other workers idle.
+ */
+const longestFirst = (scenarios: ReadonlyArray<Scenario>): Array<number> => {
+  const cost = (s: Scenario) => {
+    const w = s.workload ?? {}
+    return ((w.users ?? 100) * (w.durationMillis ?? 60_000)) / ((w.thinkMillis ?? 0) / 2 + 200)
+  }
+  return scenarios.map((s, i) => [cost(s), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map(([, i]) => i)
+}
+
 export const suiteCommand = async ({ values }: Parsed): Promise<number> => {
   const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
   const jobs = resolveJobs(values.jobs, availableParallelism())
@@ -82,6 +95,7 @@ export const suiteCommand = async ({ values }: Parsed): Promise<number> => {
   let next = 0
   const started = performance.now()
   const results = await runInPool(scenarios.map((scenario) => ({ scenario, seed })), jobs, {
+    submitOrder: longestFirst(scenarios),
     onProgress: status.progress,
     onResult: (index, result) => {
       finished[index] = result
