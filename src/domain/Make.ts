@@ -7,6 +7,10 @@
  *
  *   Waiting{paid?, placed?} ──both seen──▶ Made
  *   Waiting ──OrderCancelled──▶ Cancelled
+ *
+ * When brewing takes time (make's `brew` setting), the make service holds the decision to brew as
+ * Waiting{paid, placed} while the coffee brews and finishes it with `brewIfReady`; an OrderCancelled
+ * meanwhile still cancels it (the pivot is CoffeeMade).
  */
 import { Either, Schema } from "effect"
 import { IllegalTransition } from "./DomainError.js"
@@ -37,7 +41,8 @@ export interface MakeDecision {
 
 export const waiting = (orderId: OrderId): Make => new Make({ orderId, paid: false, placed: false, status: "Waiting" }, true)
 
-const brewIfReady = (make: Make): MakeDecision =>
+/** Brews when both facts are known and nothing was decided yet: Made and CoffeeMade; otherwise nothing. */
+export const brewIfReady = (make: Make): MakeDecision =>
   make.status === "Waiting" && make.paid && make.placed
     ? { next: new Make({ ...make, status: "Made" }, true), events: [new CoffeeMade({ orderId: make.orderId }, true)] }
     : { next: make, events: [] }

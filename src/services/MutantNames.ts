@@ -12,7 +12,16 @@ export const MutantNames = {
   /** payment refunds on every cancellation event it sees, not once. */
   "double-refund": "payment refunds again on every cancellation event it receives",
   /** order keeps an order whose payment call timed out, without cancelling it. */
-  "timeout-keeps-order": "order forgets to cancel an order whose payment call failed or timed out"
+  "timeout-keeps-order": "order forgets to cancel an order whose payment call failed or timed out",
+  /** make finishes a brew under way even though the order was cancelled meanwhile (needs a brew time). */
+  "brew-ignores-cancel": "make finishes a coffee already brewing although the order was cancelled mid-brew",
+  /**
+   * make's brewer takes its claim on a brew as proof nobody else brewed it; claims expire by comparing
+   * clocks across pods, so only a skewed clock gives one brew two brewers.
+   */
+  "brew-lease-trusted": "make finishes a brew without checking whether another pod already made it (trusts its claim)",
+  /** payment charges an order it has voided (a cancellation that arrived before the charge). */
+  "charge-after-void": "payment accepts a charge that arrives after the order was voided"
 } as const
 export type MutantName = keyof typeof MutantNames
 

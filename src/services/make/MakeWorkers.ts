@@ -1,10 +1,14 @@
 /**
  * The make service's background work: it records PaymentApproved and OrderPlaced, brews once both are
- * known (CoffeeMade), cancels on OrderCancelled before the brew (CoffeeCancelled), and relays its outbox.
+ * known (CoffeeMade), cancels on OrderCancelled before the coffee is made (CoffeeCancelled), and relays
+ * its outbox. An instant brew (the default) is made in the transaction that decides it; a brew that
+ * takes time is recorded with this pod's claim in that transaction and finished by the brewer
+ * (MakeBrewer.ts) after the brew time, unless a cancel got there first.
  * Mutants living here: cancel-publishes-made, make-on-payment-only, make-no-inbox.
  */
 import { SqlClient } from "@effect/sql"
 import { Effect, Either, Option } from "effect"
+import type { EventId, OrderId } from "../../domain/Ids.js"
 import { CoffeeMade, type EventEnvelope } from "../../domain/Events.js"
 import * as Make from "../../domain/Make.js"
 import { runConsumer } from "../messaging/EventConsumer.js"
@@ -13,7 +17,11 @@ import { appendToOutbox, notifyRelay, type OutboxRow } from "../messaging/Outbox
 import { runOutboxRelay } from "../messaging/OutboxRelay.js"
 import { Mutants } from "../Mutants.js"
 import { Streams } from "../ports/EventBus.js"
-import { findMake, saveMake } from "./MakeStore.js"
+import { PodIdentity } from "../ports/PodIdentity.js"
+import { sample } from "../Distribution.js"
+import { SagaConfig } from "../SagaConfig.js"
+import { type Brewer, isInstant, makeBrewer, runBrewSweeps } from "./MakeBrewer.js"
+import { findMake, holdBrew, saveMake } from "./MakeStore.js"
 
 const GROUP = "make"
 
@@ -30,7 +38,21 @@ const commandFor = (envelope: EventEnvelope): Make.MakeCommand | undefined => {
   }
 }
 
-const onEvent = (envelope: EventEnvelope) =>
+/**
+ * Holds a decision to brew while the coffee brews: the make keeps its facts and stays Waiting, claimed
+ * by this pod for the brew's time plus a lease. Returns the brew time drawn.
+ */
+const holdForBrewing = (decided: Make.Make, cause: EventId) =>
+  Effect.gen(function*() {
+    const config = (yield* SagaConfig).make
+    const { pod } = yield* PodIdentity
+    const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+    const millis = yield* sample(config.brew)
+    yield* holdBrew(decided, pod, now + millis + config.brewLeaseMillis, cause)
+    return millis
+  })
+
+const onEvent = (brewer: Brewer | undefined) => (envelope: EventEnvelope) =>
   Effect.gen(function*() {
     const command = commandFor(envelope)
     if (command === undefined) return
@@ -38,6 +60,7 @@ const onEvent = (envelope: EventEnvelope) =>
     const sql = yield* SqlClient.SqlClient
     const orderId = envelope.event.orderId
     let rows: ReadonlyArray<OutboxRow> = []
+    let brew = undefined as { readonly orderId: OrderId; readonly millis: number } | undefined
     const apply = Effect.gen(function*() {
       const current = Option.getOrElse(yield* findMake(orderId), () => Make.waiting(orderId))
       let decided = Make.decide(current, command)
@@ -54,6 +77,12 @@ const onEvent = (envelope: EventEnvelope) =>
       if (mutants.has("make-no-inbox") && command._tag === "RecordPayment" && current.status === "Made") {
         events = [new CoffeeMade({ orderId }, true)]
       }
+      if (brewer !== undefined && current.status === "Waiting" && next.status === "Made") {
+        // The decision to brew, held while the coffee brews (MakeBrewer.ts finishes it).
+        brew = { orderId, millis: yield* holdForBrewing(next, envelope.eventId) }
+        rows = yield* appendToOutbox(events.filter((e) => e._tag !== "CoffeeMade"), envelope.eventId)
+        return
+      }
       const brewed = events.filter((e) => e._tag === "CoffeeMade").length
       if (next !== current || brewed > 0) yield* saveMake(next, brewed)
       rows = yield* appendToOutbox(events, envelope.eventId)
@@ -61,9 +90,16 @@ const onEvent = (envelope: EventEnvelope) =>
     if (mutants.has("make-no-inbox")) yield* sql.withTransaction(apply)
     else yield* processOnce(GROUP, envelope.eventId, apply)
     yield* notifyRelay(rows)
+    if (brewer !== undefined && brew !== undefined) yield* brewer.start(brew.orderId, brew.millis)
   })
 
-export const makeWorkers = Effect.all([
-  runOutboxRelay,
-  runConsumer({ group: GROUP, streams: [Streams.order, Streams.payment], handle: onEvent })
-], { concurrency: "unbounded", discard: true })
+/** The consumer and the relay; with a brew time, the brewer and its sweep too. */
+export const makeWorkers = Effect.scoped(Effect.gen(function*() {
+  const config = (yield* SagaConfig).make
+  const brewer = isInstant(config.brew) ? undefined : yield* makeBrewer
+  yield* Effect.all([
+    runOutboxRelay,
+    runConsumer({ group: GROUP, streams: [Streams.order, Streams.payment], handle: onEvent(brewer) }),
+    ...(brewer === undefined ? [] : [runBrewSweeps(brewer)])
+  ], { concurrency: "unbounded", discard: true })
+}))

@@ -2,6 +2,7 @@
  * The payment service's HTTP handlers: charge an order (taking the configured processing time, the
  * seed's 400–620 ms) and read a payment. Charging is idempotent per order; a charge for an order
  * already cancelled is refused with 409.
+ * Mutant living here: charge-after-void.
  */
 import { HttpApiBuilder } from "@effect/platform"
 import { Effect, Either, Option } from "effect"
@@ -9,6 +10,7 @@ import { sample } from "../Distribution.js"
 import { Conflict, NotFound } from "../http/ApiErrors.js"
 import { checkHealth } from "../http/HealthApi.js"
 import { notifyRelay } from "../messaging/Outbox.js"
+import { isOn } from "../Mutants.js"
 import { SagaConfig } from "../SagaConfig.js"
 import { PaymentApi } from "./PaymentApi.js"
 import { applyPaymentCommand, findPayment } from "./PaymentStore.js"
@@ -19,8 +21,9 @@ export const PaymentsHandlers = HttpApiBuilder.group(PaymentApi, "payments", (ha
       Effect.gen(function*() {
         const config = yield* SagaConfig
         yield* Effect.sleep(yield* sample(config.payment.processing))
-        const result = yield* applyPaymentCommand(payload.orderId, { _tag: "Approve", amount: payload.amount }, null)
-          .pipe(Effect.orDie)
+        const chargeVoided = yield* isOn("charge-after-void")
+        const approve = { _tag: "Approve", amount: payload.amount } as const
+        const result = yield* applyPaymentCommand(payload.orderId, approve, null, { chargeVoided }).pipe(Effect.orDie)
         if (Either.isLeft(result)) {
           return yield* Effect.fail(new Conflict({ message: result.left.message, state: result.left.state }))
         }

@@ -45,15 +45,22 @@ export const findPayment = (orderId: OrderId) =>
     return rows.length === 0 ? Option.none() : Option.some(toPayment(rows[0]!))
   })
 
+/** Deliberate defects (services/MutantNames.ts) a caller switches on. */
+export interface PaymentDefects {
+  readonly forceRefund?: boolean
+  readonly chargeVoided?: boolean
+}
+
 /**
- * Applies a command to an order's payment in one transaction with its outbox rows. `force` re-emits a
- * refund even when already refunded (the double-refund mutant).
+ * Applies a command to an order's payment in one transaction with its outbox rows. `forceRefund`
+ * re-emits a refund even when already refunded (the double-refund mutant); `chargeVoided` charges an
+ * order already voided (the charge-after-void mutant).
  */
 export const applyPaymentCommand = (
   orderId: OrderId,
   command: Payment.PaymentCommand,
   causationId: EventId | null,
-  options: { readonly forceRefund?: boolean } = {}
+  options: PaymentDefects = {}
 ) =>
   Effect.flatMap(
     SqlClient.SqlClient,
@@ -69,11 +76,15 @@ export const applyPaymentCommandInTransaction = (
   orderId: OrderId,
   command: Payment.PaymentCommand,
   causationId: EventId | null,
-  options: { readonly forceRefund?: boolean } = {}
+  options: PaymentDefects = {}
 ) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const current = Option.getOrElse(yield* findPayment(orderId), () => Payment.none(orderId))
+    const found = Option.getOrElse(yield* findPayment(orderId), () => Payment.none(orderId))
+    // Mutant charge-after-void: a voided payment is taken for one not made yet.
+    const current = options.chargeVoided && command._tag === "Approve" && found.status === "Voided"
+      ? Payment.none(orderId)
+      : found
     const decided = Payment.decide(current, command)
     if (Either.isLeft(decided)) return Either.left<IllegalTransition>(decided.left)
     let { events, next } = decided.right
