@@ -41,9 +41,7 @@ export const resolveMutants = (values: Parsed["values"]): Array<MutantName> => {
 
 export const resolveMode = (mode: unknown) => {
   if (mode === undefined || mode === "sim") return "sim" as const
-  if (mode === "live") {
-    throw new UsageError("--mode live is not available yet: the live world (real processes, Redis, Toxiproxy) is not built")
-  }
+  if (mode === "live") return "live" as const
   throw new UsageError(`--mode must be sim or live, got "${String(mode)}"`)
 }
 

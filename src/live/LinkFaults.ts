@@ -52,6 +52,10 @@ export class LinkFaults {
   private readonly links = new Map<string, DirectedLink>()
   /** Unordered pairs cut in both directions (symmetric partitions), keyed both ways. */
   private readonly disabled = new Set<string>()
+  /** The broker outage: every link to Redis disabled. */
+  brokerDown = false
+  /** Slow broker: every answer from Redis delayed uniformly in [min, max] scenario ms. */
+  brokerDelay: { readonly minMillis: number; readonly maxMillis: number } | null = null
 
   constructor(private readonly time: TimeBase) {}
 
@@ -88,14 +92,20 @@ export class LinkFaults {
   healAll(): void {
     this.links.clear()
     this.disabled.clear()
+    this.brokerDown = false
+    this.brokerDelay = null
   }
 
   /** What the proxy carrying `from`'s connections to a replica of `to` should look like. */
   stateOf(from: LinkEnd, to: LinkEnd): ProxyState {
     const forward = this.links.get(key(from, to))
-    const backward = this.links.get(key(to, from))
+    let backward = this.links.get(key(to, from))
+    if (to === "redis" && this.brokerDelay) {
+      const { minMillis, maxMillis } = this.brokerDelay
+      backward = { cut: backward?.cut ?? false, drop: backward?.drop ?? 0, latency: { _tag: "Uniform", minMillis, maxMillis } }
+    }
     return {
-      enabled: !this.disabled.has(key(from, to)),
+      enabled: !this.disabled.has(key(from, to)) && !(to === "redis" && this.brokerDown),
       toxics: [...this.toxicsOf(forward, "upstream"), ...this.toxicsOf(backward, "downstream")]
     }
   }

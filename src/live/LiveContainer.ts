@@ -65,14 +65,14 @@ export class LiveContainer {
     const names: Array<string> = []
     const endpoints = new Map<NodeName, string>()
     for (const caller of callersOf(service)) {
-      const name = `${caller}>${pod}#${run}`
+      const name = `${caller}-to-${pod}-run${run}`
       const fixed = caller === "client" && context.gatewayPort !== undefined && pod === "gateway-0" ? context.gatewayPort : 0
       endpoints.set(caller, `http://${await proxies.open(name, caller, service, port, fixed)}`)
       names.push(name)
     }
     let redisUrl: string | undefined = undefined
     if (usesBus(service)) {
-      const name = `${pod}#${run}>redis`
+      const name = `${pod}-run${run}-to-redis`
       redisUrl = `redis://${await proxies.open(name, service, "redis", context.redisPort)}`
       names.push(name)
     }

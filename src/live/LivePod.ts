@@ -17,6 +17,10 @@ export class LivePod {
   phase: LivePodPhase = "Running"
   /** The Ready condition as the kubelet last judged it; only ready pods are in the directory. */
   ready = false
+  /** When `ready` last changed; -Infinity for pods running when the world began. */
+  readyChangedAt = Number.NEGATIVE_INFINITY
+  /** When the pod was created; -Infinity for pods running when the world began. */
+  createdAt = Number.NEGATIVE_INFINITY
   /** Stopped with SIGSTOP (a Hang fault) and not yet continued. */
   hung = false
   restarts = 0

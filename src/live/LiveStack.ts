@@ -80,7 +80,9 @@ export const startLiveStack = (options: LiveStackOptions = {}): Effect.Effect<Li
     yield* migrateAll(dataDir).pipe(Effect.mapError((e) => new Error(`cannot prepare the databases: ${String(e)}`)))
     const history = new History()
     const faults = new LinkFaults(clock.time())
-    const proxies = new Proxies(toxiproxyPort, faults)
+    // A fault that could not be put on (or taken off) a proxy is in the history, next to the faults.
+    const proxies = new Proxies(toxiproxyPort, faults, (message) =>
+      history.record({ t: clock.unsafeCurrentTimeMillis(), type: "cluster", action: "proxy-error", pod: "toxiproxy", detail: message }))
     const config = encodeConfig(options.config ?? defaultSagaConfig)
     let supervisor: Supervisor | undefined = undefined
     /** A pod's own faults (clock skew, CPU hog) survive its restarts. */

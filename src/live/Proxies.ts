@@ -1,5 +1,6 @@
 /**
- * Proxies: the Toxiproxy proxies of a live run, created and removed through toxiproxy-node-client —
+ * Proxies: the Toxiproxy proxies of a live run, created and removed through toxiproxy-node-client
+ * (which puts a proxy's name in URLs unescaped: names here use letters, digits and dashes only) —
  * one per link end pair: a caller group (`client`, a service) to one running replica, and each
  * service to Redis — and kept in the state LinkFaults asks for (enabled or not, which toxics). Every
  * change to a proxy goes through that proxy's own queue, so faults applied while replicas come and go
@@ -25,10 +26,14 @@ export class Proxies {
   private readonly managed = new Map<string, Managed>()
   /** Ports proxies listen on, kept even while a proxy is disabled (and its port unbound). */
   private readonly ports = new Set<number>()
-  /** Failures to bring a proxy to its state (reported with the run). */
+  /** Failures to bring a proxy to its state (each also reported to `onError`). */
   readonly errors: Array<string> = []
 
-  constructor(apiPort: number, private readonly faults: LinkFaults) {
+  constructor(
+    apiPort: number,
+    private readonly faults: LinkFaults,
+    private readonly onError: (message: string) => void = () => {}
+  ) {
     this.toxiproxy = new Toxiproxy(`http://127.0.0.1:${apiPort}`)
   }
 
@@ -80,7 +85,9 @@ export class Proxies {
   }
 
   private fail(name: string, error: unknown): void {
-    this.errors.push(`proxy ${name}: ${(error as Error)?.message ?? String(error)}`)
+    const message = `proxy ${name}: ${(error as Error)?.message ?? String(error)}`
+    this.errors.push(message)
+    this.onError(message)
   }
 
   private async apply(managed: Managed, state: ProxyState): Promise<void> {

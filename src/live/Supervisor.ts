@@ -136,6 +136,7 @@ export class Supervisor {
     return Effect.gen(this, function*() {
       if (pod.ready === ready || (ready && pod.phase !== "Running")) return
       pod.ready = ready
+      pod.readyChangedAt = yield* now
       yield* this.log(ready ? "ready" : "unready", pod.name, reason)
       this.refreshDirectories()
       const deployment = this.deployments.get(pod.service)
@@ -253,6 +254,7 @@ export class Supervisor {
       for (const pod of plan.terminate) yield* this.beginTermination(pod, deployment.rolling ? "rollout" : "scale-down")
       for (let i = 0; i < plan.create; i++) {
         const pod = this.newPod(deployment)
+        pod.createdAt = yield* now
         yield* this.log("create", pod.name, `v${pod.version}`)
         pod.kubelet = yield* Effect.forkDaemon(runKubelet(pod, false, deployment.spec, this.hooks))
       }
@@ -280,6 +282,7 @@ export class Supervisor {
     return Effect.gen(this, function*() {
       if (pod.phase !== "Running") return
       pod.phase = "Terminating"
+      if (pod.ready) pod.readyChangedAt = yield* now
       pod.ready = false
       yield* this.log("terminating", pod.name, reason)
       this.refreshDirectories()

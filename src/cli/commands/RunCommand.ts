@@ -18,20 +18,30 @@ const parsePositiveInt = (flag: string, value: string) => {
 
 export const runCommand = async ({ positionals, values }: Parsed): Promise<number> => {
   const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
-  resolveMode(values.mode)
+  const mode = resolveMode(values.mode)
   const mutants = resolveMutants(values)
   const scenario = await resolveScenario(positionals[0])
   const out = typeof values.out === "string" ? values.out : undefined
   const { runTimed } = await import("../RunTimed.js")
   const { formatRun, runJson } = await import("../Format.js")
-  const result = runTimed(scenario, {
-    seed,
-    mutants,
-    shuffle: values.shuffle === true,
-    ...(values["max-steps"] !== undefined ? { maxSteps: parsePositiveInt("max-steps", values["max-steps"] as string) } : {}),
-    progress: !values.json && Boolean(process.stderr.isTTY),
-    keepHistory: out !== undefined
-  })
+  if (mode === "sim" && values["time-scale"] !== undefined) throw new UsageError("--time-scale applies to --mode live only")
+  const progress = !values.json && Boolean(process.stderr.isTTY)
+  const result = mode === "live"
+    ? await (await import("../RunLiveTimed.js")).runLiveTimed(scenario, {
+      seed,
+      mutants,
+      timeScale: values["time-scale"],
+      progress,
+      keepHistory: out !== undefined
+    })
+    : runTimed(scenario, {
+      seed,
+      mutants,
+      shuffle: values.shuffle === true,
+      ...(values["max-steps"] !== undefined ? { maxSteps: parsePositiveInt("max-steps", values["max-steps"] as string) } : {}),
+      progress,
+      keepHistory: out !== undefined
+    })
   if (out !== undefined) {
     mkdirSync(out, { recursive: true })
     writeFileSync(join(out, "result.json"), JSON.stringify(runJson(result), null, 2) + "\n")
