@@ -101,15 +101,17 @@ export class SimWorld implements World {
       const network = new SimNetwork(seeds ? { ...options.network, seed: seeds.network } : options.network)
       const mutants = options.mutants ?? new Set<MutantName>()
       let cluster: SimCluster | undefined = undefined
+      // The history is stamped with the world's true time, never a pod's (possibly skewed) clock.
+      const trueClock = yield* Effect.clock
       const observer = {
         note: (note: SystemNote) =>
-          Effect.clockWith((c) => c.currentTimeMillis).pipe(Effect.map((t) => history.record({ t, type: "note", note })))
+          Effect.sync(() => history.record({ t: trueClock.unsafeCurrentTimeMillis(), type: "note", note }))
       }
       const shared = (address: string): Context.Context<SharedPorts> => {
         const service = address.slice(0, address.lastIndexOf("-")) as ServiceName
         return Context.empty().pipe(
           Context.merge(disk.database(service)),
-          Context.add(EventBus, recordingBus(broker.bus, history, address)),
+          Context.add(EventBus, recordingBus(broker.bus, history, address, trueClock)),
           Context.add(HttpClient.HttpClient, network.clientFor(service)),
           Context.add(ServiceDirectory, cluster!.directory),
           Context.add(SagaConfig, config),
