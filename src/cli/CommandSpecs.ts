@@ -32,7 +32,7 @@ export const checkSpec: CommandSpec = {
 export const runSpec: CommandSpec = {
   name: "run",
   summary: "Run one scenario (a built-in name or a YAML file) from one seed and check every invariant.",
-  usage: "starcoffee run <scenario|file> [--seed N] [--mode sim|live] [--time-scale S] [--out DIR] [--mutant NAME]... [--shuffle] [--max-steps N] [--json]",
+  usage: "starcoffee run <scenario|file> [--seed N] [--mode sim|live] [--out DIR] [--mutant NAME]... [--shuffle] [--max-steps N] [--json]",
   options: {
     seed: { type: "string" },
     mode: { type: "string" },
@@ -40,13 +40,11 @@ export const runSpec: CommandSpec = {
     mutant: { type: "string", multiple: true },
     shuffle: { type: "boolean" },
     "max-steps": { type: "string" },
-    "time-scale": { type: "string" },
     json: { type: "boolean" }
   },
   flags: [
     ["--seed N", "the seed every random draw comes from (default 1)"],
-    ["--mode sim|live", "the world to run in (default sim; live: real processes, Redis and Toxiproxy on loopback)"],
-    ["--time-scale S", "live only: real ms per scenario ms (default 1; 0.25 runs four times faster)"],
+    ["--mode sim|live", "the world to run in (default sim; live is not built yet)"],
     ["--out DIR", "also write DIR/result.json and the run's history as DIR/history.jsonl"],
     ["--mutant NAME", `switch on a deliberate defect (repeatable): ${mutantList}`],
     ["--shuffle", "shuffle the kernel's ready queue (seeded) to explore other interleavings"],
@@ -72,19 +70,25 @@ export const suiteSpec: CommandSpec = {
 
 export const exploreSpec: CommandSpec = {
   name: "explore",
-  summary: "Search fault schedules for a broken invariant; shrink what fails to a minimal schedule.",
-  usage: "starcoffee explore <scenario|file> [--runs N] [--seed N] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]",
+  summary: "Search fault schedules for a broken invariant, on worker threads; shrink what fails to a minimal schedule.",
+  usage: "starcoffee explore <scenario|file> [--runs N] [--time-budget T] [--seed N] [--jobs N] [--shard i/n] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]",
   options: {
     runs: { type: "string" },
+    "time-budget": { type: "string" },
     seed: { type: "string" },
+    jobs: { type: "string" },
+    shard: { type: "string" },
     mutant: { type: "string", multiple: true },
     "max-faults": { type: "string" },
     out: { type: "string" },
     json: { type: "boolean" }
   },
   flags: [
-    ["--runs N", "samples (simulated runs) to try before declaring nothing found (default 50)"],
-    ["--seed N", "fast-check's seed: the same seed explores the same samples (default 1)"],
+    ["--runs N", "samples (simulated runs) to try before declaring nothing found (default 50; none with --time-budget)"],
+    ["--time-budget T", "keep drawing samples until T is spent (30s, 5m, 1h), then report how many ran; with --runs, whichever ends first"],
+    ["--seed N", "the exploration's seed: sample i's seed derives from it and i, so the same seed explores the same samples (default 1)"],
+    ["--jobs N", "samples checked at once, each on its own worker thread (default: the number of cores); the result does not depend on it"],
+    ["--shard i/n", "explore only samples i-1, i-1+n, i-1+2n, … (1 ≤ i ≤ n): n shards are disjoint; --runs counts this shard's samples"],
     ["--mutant NAME", `switch on a deliberate defect (repeatable): ${mutantList}`],
     ["--max-faults N", "most extra faults per run (default 4)"],
     ["--out DIR", "also write DIR/explore.json (the input of `starcoffee replay`)"],
@@ -96,20 +100,18 @@ export const exploreSpec: CommandSpec = {
 export const replaySpec: CommandSpec = {
   name: "replay",
   summary: "Replay a counterexample found by explore, byte for byte.",
-  usage: "starcoffee replay <explore.json> | --scenario S --seed N --runs N --max-faults N --path P [--mutant NAME]... [--json]",
+  usage: "starcoffee replay <explore.json> | --scenario S --seed N --max-faults N --path P [--mutant NAME]... [--json]",
   options: {
     scenario: { type: "string" },
     seed: { type: "string" },
     path: { type: "string" },
-    runs: { type: "string" },
     "max-faults": { type: "string" },
     mutant: { type: "string", multiple: true },
     json: { type: "boolean" }
   },
   flags: [
     ["<explore.json>", "a file written by `explore --out DIR`"],
-    ["--scenario S --seed N --path P", "fast-check's seed and path, as printed by explore"],
-    ["--runs N", "the --runs the exploration used (default 50): fast-check's samples depend on it"],
+    ["--scenario S --seed N --path P", "the failing sample's own seed and fast-check path, as printed by explore (any shard)"],
     ["--max-faults N", "the --max-faults the exploration used (default 4)"],
     ["--mutant NAME", `the mutants the exploration ran with: ${mutantList}`],
     ["--json", "print one JSON object"]

@@ -1,18 +1,22 @@
 /**
- * Explore: property-based exploration of a scenario (DESIGN.md §6). fast-check draws a run seed, a
- * swarm of enabled fault kinds and a fault schedule; each sample is one simulated run of the scenario
- * with those faults added (safety phase, then liveness phase); the property is "every safety and
- * liveness invariant holds" (the scenario's behaviour thresholds assume its own faults, so they are
- * not judged under extra ones). A failure is shrunk by fast-check to a minimal schedule and reported with the
- * fast-check seed and path that reproduce it, and the run seed and schedule that replay it directly.
+ * Explore: one sample of a property-based exploration (DESIGN.md §6), checked on its own. From the
+ * sample's fast-check seed, fast-check draws a swarm of enabled fault kinds and a fault schedule; the
+ * simulated run's own seed is derived from the same seed (so shrinking changes the faults, never the
+ * workload). The sample is one simulated run of the scenario with those faults added (safety phase,
+ * then liveness phase); the property is "every safety and liveness invariant holds" (the scenario's
+ * behaviour thresholds assume its own faults, so they are not judged under extra ones). A failing
+ * sample is shrunk by fast-check, right there, to a minimal schedule, reported with the seed and path
+ * that replay it through fast-check and the run seed and schedule that replay it directly.
+ * Which samples an exploration checks, and in what order, is ExploreSearch.ts's business.
  *
  * Faults modelled: those of FaultScheduleArbitrary.ts, on top of the scenario's own.
  */
 import fc from "fast-check"
-import type { MutantName } from "../../services/Mutants.js"
+import type { MutantName } from "../../services/MutantNames.js"
 import type { ScheduledFault } from "../faults/Fault.js"
 import type { Scenario } from "../Scenario.js"
 import type { RunResult } from "../RunResult.js"
+import { deriveSeed } from "../Seeds.js"
 import { type ExplorationSample, explorationSample, type FaultKind, FaultKinds } from "./FaultScheduleArbitrary.js"
 
 /** Runs a scenario from a run seed in some world (the sim world's is sim/world/SimRun.ts runScenarioSim). */
@@ -21,35 +25,32 @@ export type ScenarioRunner = (
   options: { readonly seed: number; readonly mutants: ReadonlyArray<MutantName> }
 ) => RunResult
 
-export interface ExploreOptions {
-  /** How each sample is run. */
+export interface SampleOptions {
+  /** How each simulated run is made. */
   readonly run: ScenarioRunner
-  /** How the command line named the scenario (a name or a file), for the replay command. Default: its name. */
-  readonly scenarioRef?: string
-  /** Samples to try before declaring nothing found. Default: 50. */
-  readonly runs?: number
-  /** fast-check's seed: the same seed explores the same samples. Default: 1. */
-  readonly seed?: number
   /** Mutants to switch on. Default: none. */
   readonly mutants?: ReadonlyArray<MutantName>
   /** Fault kinds the swarm may enable. Default: all of FaultKinds. */
   readonly kinds?: ReadonlyArray<FaultKind>
   /** Most extra faults per run. Default: 4. */
   readonly maxFaults?: number
-  /** Called after every simulated run (exploration and shrinking), for progress. Default: none. */
+  /** Called after every simulated run of the sample (the drawn one, then each shrink attempt). */
   readonly onRun?: (runsSoFar: number, failedSoFar: boolean) => void
-  /**
-   * Replay exactly one sample: fast-check's path of a reported failure (with the same seed and the
-   * same `runs`, which fast-check's generation depends on).
-   */
-  readonly path?: string
 }
 
-export interface ExploreFailure {
-  /** fast-check's seed and path: `replay --seed S --path P` reproduces the shrunk sample. */
-  readonly seed: number
+/** A failing run met while shrinking: the drawn sample, then each smaller one fast-check kept. */
+export interface ShrinkStep {
+  /** The simulated run's number within its sample (1 is the drawn sample). */
+  readonly run: number
+  /** Extra faults in the failing schedule. */
+  readonly faults: number
+  readonly broken: string
+}
+
+export interface Counterexample {
+  /** fast-check's path: with the sample's seed, `replay --seed S --path P` reproduces the shrunk sample. */
   readonly path: string
-  /** The invariants and thresholds the shrunk run broke. */
+  /** The invariants the shrunk run broke. */
   readonly invariant: string
   readonly details: ReadonlyArray<string>
   /** The simulated run's own seed and the shrunk extra faults: replay them without fast-check. */
@@ -57,16 +58,20 @@ export interface ExploreFailure {
   readonly enabled: ReadonlyArray<FaultKind>
   readonly schedule: ReadonlyArray<ScheduledFault>
   readonly traceHash: string
-  readonly replay: string
+  readonly shrinking: ReadonlyArray<ShrinkStep>
 }
 
-export interface ExploreResult {
-  readonly scenario: string
-  readonly runs: number
-  readonly simulatedRuns: number
+export interface SampleOutcome {
+  /** fast-check's seed of the sample. */
+  readonly seed: number
+  /** The drawn (unshrunk) sample: its run seed, how many extra faults, its run's trace hash. */
+  readonly runSeed: number
+  readonly faults: number
+  readonly traceHash: string
   readonly ok: boolean
-  readonly mutants: ReadonlyArray<MutantName>
-  readonly failure: ExploreFailure | null
+  /** Simulated runs the sample took: 1, or more when it failed and was shrunk. */
+  readonly simulatedRuns: number
+  readonly counterexample: Counterexample | null
 }
 
 /** The scenario with a sample's faults added to its own. */
@@ -75,64 +80,90 @@ export const withSample = (scenario: Scenario, schedule: ReadonlyArray<Scheduled
   faults: [...(scenario.faults ?? []), ...schedule]
 })
 
+/** The safety and liveness invariants a run broke (behaviour thresholds are not judged). */
+export const brokenInvariants = (result: RunResult) => result.invariants.filter((i) => !i.ok && i.kind !== "behaviour")
+
 const workloadMillis = (scenario: Scenario) => scenario.workload?.durationMillis ?? 60_000
 
-export const explore = (scenario: Scenario, options: ExploreOptions): ExploreResult => {
-  const mutants = options.mutants ?? []
-  const seed = options.seed ?? 1
-  const runs = options.runs ?? 50
-  let simulatedRuns = 0
-  let failedSoFar = false
-  const arbitrary = explorationSample({
+/** The arbitrary of one exploration's samples, the run seed fixed by the sample's seed. */
+const sampleArbitrary = (scenario: Scenario, options: SampleOptions, seed: number) =>
+  explorationSample({
     horizonMillis: workloadMillis(scenario),
     kinds: options.kinds ?? FaultKinds,
+    runSeed: deriveSeed(seed, "run"),
     ...(options.maxFaults !== undefined ? { maxFaults: options.maxFaults } : {})
   })
-  const runSample = (sample: ExplorationSample): RunResult => {
-    const result = options.run(withSample(scenario, sample.schedule), { seed: sample.seed, mutants })
-    simulatedRuns++
-    if (result.invariants.some((i) => !i.ok && i.kind !== "behaviour")) failedSoFar = true
-    options.onRun?.(simulatedRuns, failedSoFar)
-    return result
-  }
-  const holds = (result: RunResult) => result.invariants.every((i) => i.ok || i.kind === "behaviour")
-  const details = fc.check(fc.property(arbitrary, (sample) => holds(runSample(sample))), {
-    seed,
-    numRuns: runs,
-    ...(options.path !== undefined ? { path: options.path } : {})
-  })
-  if (!details.failed || details.counterexample === null) {
-    return { scenario: scenario.name, runs: details.numRuns, simulatedRuns, ok: true, mutants, failure: null }
-  }
-  const [sample] = details.counterexample
-  // Run the shrunk sample once more to report what it breaks (and prove it still does).
-  const result = runSample(sample)
-  const broken = result.invariants.filter((i) => !i.ok && i.kind !== "behaviour")
-  const path = details.counterexamplePath ?? ""
+
+interface Ran {
+  readonly sample: ExplorationSample
+  readonly result: RunResult
+}
+
+const counterexampleOf = (ran: Ran, path: string, shrinking: ReadonlyArray<ShrinkStep>): Counterexample => {
+  const broken = brokenInvariants(ran.result)
   return {
-    scenario: scenario.name,
-    runs: details.numRuns,
-    simulatedRuns,
-    ok: false,
-    mutants,
-    failure: {
-      seed: details.seed,
-      path,
-      invariant: broken.map((i) => i.name).join("; ") || "(the shrunk sample passed on re-run)",
-      details: broken.map((i) => `${i.name}: ${i.detail}`),
-      runSeed: sample.seed,
-      enabled: sample.enabled,
-      schedule: sample.schedule,
-      traceHash: result.traceHash,
-      replay: [
-        "starcoffee replay",
-        `--scenario ${options.scenarioRef ?? scenario.name}`,
-        `--seed ${details.seed}`,
-        `--runs ${runs}`,
-        `--max-faults ${options.maxFaults ?? 4}`,
-        `--path ${path}`,
-        ...mutants.map((m) => `--mutant ${m}`)
-      ].join(" ")
-    }
+    path,
+    invariant: broken.map((i) => i.name).join("; "),
+    details: broken.map((i) => `${i.name}: ${i.detail}`),
+    runSeed: ran.sample.seed,
+    enabled: ran.sample.enabled,
+    schedule: ran.sample.schedule,
+    traceHash: ran.result.traceHash,
+    shrinking
   }
 }
+
+/**
+ * Checks the sample seeded `seed`: one simulated run, and when it breaks an invariant, fast-check's
+ * shrinking. With `path`, replays exactly the sample at that path (no further shrinking).
+ */
+export const checkSample = (scenario: Scenario, options: SampleOptions, seed: number, path?: string): SampleOutcome => {
+  const mutants = options.mutants ?? []
+  let runs = 0
+  let first: Ran | undefined
+  let lastFailing: Ran | undefined
+  const shrinking: Array<ShrinkStep> = []
+  const property = fc.property(sampleArbitrary(scenario, options, seed), (sample) => {
+    const result = options.run(withSample(scenario, sample.schedule), { seed: sample.seed, mutants })
+    runs++
+    first ??= { sample, result }
+    const broken = brokenInvariants(result)
+    if (broken.length > 0) {
+      lastFailing = { sample, result }
+      shrinking.push({ run: runs, faults: sample.schedule.length, broken: broken.map((i) => i.name).join("; ") })
+    }
+    options.onRun?.(runs, lastFailing !== undefined)
+    return broken.length === 0
+  })
+  const details = fc.check(property, { seed, numRuns: 1, ...(path !== undefined ? { path, endOnFailure: true } : {}) })
+  if (first === undefined) throw new Error(`fast-check ran no sample (seed ${seed}${path ? `, path ${path}` : ""})`)
+  const drawn = { seed, runSeed: first.sample.seed, faults: first.sample.schedule.length, traceHash: first.result.traceHash }
+  if (!details.failed || details.counterexample === null) {
+    return { ...drawn, ok: true, simulatedRuns: runs, counterexample: null }
+  }
+  const [shrunk] = details.counterexample
+  // fast-check's counterexample is the last sample that failed; should it be another (the property
+  // threw), run it to report what it breaks.
+  const ran = lastFailing?.sample === shrunk ? lastFailing : { sample: shrunk, result: options.run(withSample(scenario, shrunk.schedule), { seed: shrunk.seed, mutants }) }
+  return { ...drawn, ok: false, simulatedRuns: runs, counterexample: counterexampleOf(ran, details.counterexamplePath ?? "", shrinking) }
+}
+
+/** A word of a printed command, quoted when a shell would split or expand it. */
+const shellWord = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`)
+
+/** The command that replays a counterexample through fast-check: the sample's own seed and path. */
+export const replayCommand = (options: {
+  readonly scenarioRef: string
+  readonly seed: number
+  readonly path: string
+  readonly maxFaults: number
+  readonly mutants: ReadonlyArray<MutantName>
+}): string =>
+  [
+    "starcoffee replay",
+    `--scenario ${shellWord(options.scenarioRef)}`,
+    `--seed ${options.seed}`,
+    `--max-faults ${options.maxFaults}`,
+    `--path ${options.path}`,
+    ...options.mutants.map((m) => `--mutant ${m}`)
+  ].join(" ")

@@ -90,6 +90,11 @@ export interface ScheduleOptions {
   readonly maxDurationMillis?: number
   /** The kinds the swarm may enable. Default: all. */
   readonly kinds?: ReadonlyArray<FaultKind>
+  /**
+   * The simulated run's seed, fixed: shrinking then changes the faults only, never the workload's or
+   * the network's draws. Default: drawn (and shrunk) by fast-check like the rest of the sample.
+   */
+  readonly runSeed?: number
 }
 
 export interface ExplorationSample {
@@ -109,7 +114,7 @@ export const explorationSample = (options: ScheduleOptions): fc.Arbitrary<Explor
       fault: faultOf(kind)
     })
   return fc.tuple(
-    fc.integer({ min: 0, max: 0x7fffffff }),
+    options.runSeed !== undefined ? fc.constant(options.runSeed) : fc.integer({ min: 0, max: 0x7fffffff }),
     fc.subarray([...kinds], { minLength: 1 })
   ).chain(([seed, enabled]) =>
     fc.array(fc.constantFrom(...enabled).chain(scheduled), { minLength: 0, maxLength: options.maxFaults ?? 4 }).map(

@@ -7,12 +7,15 @@
  *       order, the breaker, payment, SQLite, the broker, make and mypage;
  *   (c) cli: `starcoffee --help` start-up (median of several) beside `node -e 0`;
  *   (d) suite: `starcoffee suite` wall time at --jobs 1 and --jobs 2, and whether both gave the
- *       same trace hashes.
+ *       same trace hashes;
+ *   (e) explore: simulated runs per wall second of an exploration of a small target at --jobs 1 and
+ *       --jobs 2 (BenchExplore.ts).
  */
 import { catalogueFile } from "../../chaos/scenario/Catalogue.js"
 import { runToySiegeOnKernel, runToySiegeOnTestClock } from "../../sim/bench/ToySiege.js"
 import type { Parsed } from "../Args.js"
 import { measureCliStartup, measureSuite } from "../BenchProcesses.js"
+import { measureExplore } from "../BenchExplore.js"
 import { loadScenarioFile } from "../Resolve.js"
 import { runTimed } from "../RunTimed.js"
 import { parseNonNegativeInt } from "../UsageError.js"
@@ -82,6 +85,11 @@ export const benchCommand = async ({ values }: Parsed): Promise<number> => {
     say(`  --jobs 1: ${suite.jobs1Ms} ms wall; --jobs 2: ${suite.jobs2Ms} ms wall (${round(suite.jobs1Ms / suite.jobs2Ms, 2)}×)`)
     say(`  trace hashes at 1 and 2 jobs: ${suite.sameTraceHashes ? "equal" : "DIFFERENT"} (${suite.scenarios} scenarios, all passed: ${suite.allPassed})`)
   }
+  say("bench (e): explore runs/s (exploration and shrinking), 20 s of wall time at --jobs 1 and at --jobs 2")
+  const explore = await measureExplore(seed, 20_000)
+  say(`  target: ${explore.target}, default fault kinds`)
+  say(`  --jobs 1: ${explore.jobs1Runs} runs in ${explore.jobs1WallMs} ms, ${explore.jobs1RunsPerSecond} runs/s; ` +
+    `--jobs 2: ${explore.jobs2Runs} runs in ${explore.jobs2WallMs} ms, ${explore.jobs2RunsPerSecond} runs/s`)
   const result = {
     cli,
     suite,
@@ -91,7 +99,8 @@ export const benchCommand = async ({ values }: Parsed): Promise<number> => {
       ratio,
       requests: onKernel.served
     },
-    siege
+    siege,
+    explore
   }
   if (values.json) console.log(JSON.stringify(result))
   return 0

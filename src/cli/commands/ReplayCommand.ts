@@ -1,13 +1,15 @@
 /**
- * `starcoffee replay <explore.json> [--json]` or `starcoffee replay --scenario S --seed N --path P [--mutant NAME]... [--json]`:
+ * `starcoffee replay <explore.json> [--json]` or
+ * `starcoffee replay --scenario S --seed N --max-faults N --path P [--mutant NAME]... [--json]`:
  * re-runs a counterexample found by explore — from its file (run seed + schedule, and the trace hash
- * must match byte for byte), or from fast-check's seed and path. Exit 1 when the invariant fails
- * again (reproduced), 0 when the run passes.
+ * must match byte for byte), or from the failing sample's own fast-check seed and path (whatever
+ * the exploration's seed, shard, runs or jobs were). Exit 1 when the invariant fails again
+ * (reproduced), 0 when the run passes.
  */
 import { readFileSync } from "node:fs"
 import { Either, ParseResult, Schema } from "effect"
 import { ScheduledFault } from "../../chaos/faults/Fault.js"
-import { explore, withSample } from "../../chaos/explore/Explore.js"
+import { checkSample, withSample } from "../../chaos/explore/Explore.js"
 import { runScenarioSim } from "../../sim/world/SimRun.js"
 import { isMutantName } from "../../services/MutantNames.js"
 import type { Parsed } from "../Args.js"
@@ -86,19 +88,22 @@ export const replayCommand = async ({ positionals, values }: Parsed): Promise<nu
   const scenario = await resolveScenario(values.scenario as string)
   const seed = parseNonNegativeInt("seed", values.seed as string, 1)
   const path = values.path as string
-  if (!/^\d+(:\d+)*$/.test(path)) throw new UsageError(`--path must look like 12:0:3, got "${path}"`)
-  const runs = parseNonNegativeInt("runs", values.runs as string | undefined, 50)
+  if (!/^\d+(:\d+)*$/.test(path)) throw new UsageError(`--path must look like 0:12:3, got "${path}"`)
   const maxFaults = parseNonNegativeInt("max-faults", values["max-faults"] as string | undefined, 4)
-  let result
+  const mutants = resolveMutants(values)
+  let outcome
   try {
-    result = explore(scenario, { run: runScenarioSim, seed, path, runs, maxFaults, mutants: resolveMutants(values) })
+    outcome = checkSample(scenario, { run: runScenarioSim, maxFaults, mutants }, seed, path)
   } catch (error) {
-    throw new UsageError(`fast-check cannot replay path ${path} with seed ${seed} and --runs ${runs}: ${(error as Error).message.split("\n")[0]}`)
+    throw new UsageError(`fast-check cannot replay path ${path} with seed ${seed} and --max-faults ${maxFaults}: ${(error as Error).message.split("\n")[0]}`)
   }
-  if (values.json) console.log(JSON.stringify({ scenario: scenario.name, reproduced: !result.ok, failure: result.failure }))
-  else {
-    console.log(`${result.ok ? "NOT REPRODUCED" : "REPRODUCED"}  ${scenario.name} (fast-check seed ${seed}, path ${path})`)
-    for (const d of result.failure?.details ?? []) console.log(`      ✗ ${d}`)
+  const c = outcome.counterexample
+  if (values.json) {
+    console.log(JSON.stringify({ scenario: scenario.name, reproduced: c !== null, seed, path, traceHash: c?.traceHash ?? outcome.traceHash, failure: c }))
+  } else {
+    console.log(`${c ? "REPRODUCED" : "NOT REPRODUCED"}  ${scenario.name} (sample seed ${seed}, path ${path})`)
+    for (const d of c?.details ?? []) console.log(`      ✗ ${d}`)
+    console.log(`      trace ${(c?.traceHash ?? outcome.traceHash).slice(0, 16)}`)
   }
-  return result.ok ? 0 : 1
+  return c ? 1 : 0
 }
