@@ -6,15 +6,14 @@
  */
 import { MessageChannel } from "node:worker_threads"
 import Tinypool from "tinypool"
-import type { TimedResult } from "./Format.js"
-import type { ScenarioTask } from "./ScenarioWorker.js"
+import type { ScenarioOutcome, ScenarioTask } from "./ScenarioWorker.js"
 
 export interface PoolCallbacks {
   /** Simulated progress of a running task. */
   readonly onProgress?: (index: number, simulatedMs: number, plannedMs: number) => void
   readonly onStart?: (index: number) => void
   /** A task finished (in completion order). */
-  readonly onResult?: (index: number, result: TimedResult) => void
+  readonly onResult?: (index: number, result: ScenarioOutcome) => void
   /** The order tasks are handed to workers, as task indices (e.g. the longest first). Default: task order. */
   readonly submitOrder?: ReadonlyArray<number>
 }
@@ -23,7 +22,7 @@ export const runInPool = async (
   tasks: ReadonlyArray<Omit<ScenarioTask, "progress">>,
   jobs: number,
   callbacks: PoolCallbacks = {}
-): Promise<Array<TimedResult>> => {
+): Promise<Array<ScenarioOutcome>> => {
   const threads = Math.max(1, Math.min(jobs, tasks.length))
   const pool = new Tinypool({
     filename: new URL("./ScenarioWorker.js", import.meta.url).href,
@@ -33,7 +32,7 @@ export const runInPool = async (
   })
   try {
     const order = callbacks.submitOrder ?? tasks.map((_, i) => i)
-    const results: Array<TimedResult> = []
+    const results: Array<ScenarioOutcome> = []
     await Promise.all(order.map(async (index) => {
       const task = tasks[index]!
       const { port1, port2 } = new MessageChannel()
@@ -42,7 +41,7 @@ export const runInPool = async (
       })
       port1.once("message", () => callbacks.onStart?.(index))
       try {
-        const result = await pool.run({ ...task, progress: port2 } satisfies ScenarioTask, { transferList: [port2] }) as TimedResult
+        const result = await pool.run({ ...task, progress: port2 } satisfies ScenarioTask, { transferList: [port2] }) as ScenarioOutcome
         callbacks.onResult?.(index, result)
         results[index] = result
       } finally {

@@ -28,7 +28,8 @@ export interface RunSummary {
   readonly wallMs: number
   readonly mutants: ReadonlyArray<string>
   readonly invariants: ReadonlyArray<CheckResult>
-  readonly metrics: Readonly<Record<string, number>>
+  /** RunMetrics (chaos/RunMetrics.ts); the reports read these and pass the rest through. */
+  readonly metrics: { readonly p95Ms?: number; readonly breakerOpened?: number }
 }
 
 /** What the report says about the scenario that ran. */

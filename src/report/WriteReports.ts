@@ -55,9 +55,17 @@ export const writeRunReport = (dir: string, report: RunReport): Written => {
   return { dir, files, charts: page.charts }
 }
 
+/** Where a suite keeps a run's report. */
+export const suiteRunDir = (dir: string, scenario: string): string => join(dir, folderName(scenario))
+
 /** The suite's own files in `dir`, each run's report in `dir/<scenario>/`. */
 export const writeSuiteReport = (dir: string, reports: ReadonlyArray<RunReport>, info: SuiteInfo): Written => {
-  for (const report of reports) writeRunReport(join(dir, folderName(report.run.scenario)), report)
+  for (const report of reports) writeRunReport(suiteRunDir(dir, report.run.scenario), report)
+  return writeSuiteIndex(dir, reports, info)
+}
+
+/** Only the suite's own files (index, summary, JUnit, results), the runs' reports already written. */
+export const writeSuiteIndex = (dir: string, reports: ReadonlyArray<RunReport>, info: SuiteInfo): Written => {
   const files = write(dir, {
     "index.html": suitePage(reports, info),
     "summary.md": suiteMarkdown(reports, info),

@@ -1,10 +1,12 @@
 /**
  * `starcoffee suite [--seed N] [--jobs N] [--json]`: every scenario of the catalogue from one seed,
  * run in parallel worker threads, with a summary line each printed in catalogue order as soon as it
- * and every scenario before it have finished, and a live progress line on a terminal. What
- * `npm start` runs. Exits with the most severe failure class among the scenarios (chaos/RunResult.ts).
+ * and every scenario before it have finished, and a live progress line on a terminal; writes the
+ * suite's report (an index of every run, each run's own report beside it) to --out, by default
+ * reports/suite-<seed>/. What `npm start` runs. Exits with the most severe failure class among the scenarios (chaos/RunResult.ts).
  */
 import { availableParallelism } from "node:os"
+import { join } from "node:path"
 import type { Scenario } from "../../chaos/Scenario.js"
 import type { Parsed } from "../Args.js"
 import { runJson, type TimedResult } from "../Format.js"
@@ -94,7 +96,10 @@ export const suiteCommand = async ({ values }: Parsed): Promise<number> => {
   const finished: Array<TimedResult | undefined> = []
   let next = 0
   const started = performance.now()
-  const results = await runInPool(scenarios.map((scenario) => ({ scenario, seed })), jobs, {
+  const { defaultSuiteDir } = await import("../../report/ReportPaths.js")
+  const { suiteRunDir, writeSuiteIndex } = await import("../../report/WriteReports.js")
+  const reportDir = typeof values.out === "string" ? values.out : defaultSuiteDir(seed)
+  const results = await runInPool(scenarios.map((scenario) => ({ scenario, seed, reportDir: suiteRunDir(reportDir, scenario.name) })), jobs, {
     submitOrder: longestFirst(scenarios),
     onProgress: status.progress,
     onResult: (index, result) => {
@@ -109,9 +114,15 @@ export const suiteCommand = async ({ values }: Parsed): Promise<number> => {
       if (lines.length > 0) status.print(lines)
     }
   }).finally(status.stop)
+  const wallMs = Math.round(performance.now() - started)
+  const indexStarted = performance.now()
+  writeSuiteIndex(reportDir, results.map((r) => r.report!), { seed, jobs, wallMs })
+  const indexMs = Math.round(performance.now() - indexStarted)
   const failed = results.filter((r) => !r.ok).length
   if (!json) {
-    console.log(`\n${names.length - failed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(1)} s wall (${jobs} job${jobs === 1 ? "" : "s"})`)
+    console.log(`\n${names.length - failed} passed, ${failed} failed in ${(wallMs / 1000).toFixed(1)} s wall (${jobs} job${jobs === 1 ? "" : "s"})`)
+    const runsMs = results.reduce((n, r) => n + (r.reportMs ?? 0), 0)
+    console.log(`report: ${join(reportDir, "index.html")} (each run's report written in its worker: ${runsMs} ms in all; the index in ${indexMs} ms)`)
   }
   return exitCodeOf[worstClass(results.map((r) => r.failureClass))]
 }
