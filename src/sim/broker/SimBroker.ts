@@ -8,15 +8,15 @@
  * ConsumerGroup.ts (cursor, PEL, claim, lost acks), Waiters.ts (blocked readers), Faults.ts (outage,
  * slow delivery, duplicate delivery), Inspect.ts (views).
  *
- * Determinism: time only from Effect's Clock (of the calling fiber), randomness only from Effect's
- * Random (of the calling fiber), and only while a fault that needs it is on. Broker time is the
- * maximum clock reading seen so far, so ids and idle times never go backwards even if callers'
- * clocks disagree. Nothing iterates in an order that depends on anything but insertion order.
+ * Determinism: time only from Effect's Clock (the broker's own, as Redis reads its server's clock,
+ * when the world gives it one; else the calling fiber's), randomness only from Effect's Random (of
+ * the calling fiber), and only while a fault that needs it is on. Broker time is the maximum clock
+ * reading seen so far, so ids and idle times never go backwards even if callers' clocks disagree. Nothing iterates in an order that depends on anything but insertion order.
  *
  * Cost: publish and ack are O(1) per entry; read is O(delivered + streams); claim is
  * O(claimed · log claimed) (the PEL is kept in last-delivery order); no array is copied per operation.
  */
-import { Context, Duration, Effect, Layer, Random } from "effect"
+import { type Clock, Context, Duration, Effect, Layer, Random } from "effect"
 import {
   type BusEntry,
   BusUnavailable,
@@ -61,6 +61,11 @@ export interface SimBrokerOptions {
    * none: draws come from the calling fiber's Random.
    */
   readonly seed?: number
+  /**
+   * The broker's own clock (Redis's server clock): ids and idle times are read from it, so a caller
+   * whose clock is skewed cannot move broker time. Default: none: the calling fiber's clock.
+   */
+  readonly clock?: Clock.Clock
 }
 
 export interface SimBrokerShape {
@@ -103,8 +108,11 @@ export const unsafeMake = (options: SimBrokerOptions = {}): SimBrokerShape => {
     if (clockMillis > brokerNow) brokerNow = clockMillis
     return brokerNow
   }
+  const own = options.clock
   const withNow = <A, E>(f: (now: number) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
-    Effect.clockWith((clock) => f(tick(clock.unsafeCurrentTimeMillis())))
+    own
+      ? Effect.suspend(() => f(tick(own.unsafeCurrentTimeMillis())))
+      : Effect.clockWith((clock) => f(tick(clock.unsafeCurrentTimeMillis())))
 
   const unavailable = (command: string): Effect.Effect<never, BusUnavailable> => {
     counters.rejected++

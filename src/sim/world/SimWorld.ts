@@ -97,12 +97,12 @@ export class SimWorld implements World {
       const config = options.config ?? defaultSagaConfig
       const disk = yield* SimDisk.make(sagaServices)
       const seeds = options.seeds
-      const broker = yield* SimBroker.make(seeds ? { ...options.broker, seed: seeds.broker } : options.broker)
+      // The world's true time: the history's stamps and the broker's own clock, never a pod's (skewable) one.
+      const trueClock = yield* Effect.clock
+      const broker = yield* SimBroker.make({ clock: trueClock, ...options.broker, ...(seeds ? { seed: seeds.broker } : {}) })
       const network = new SimNetwork(seeds ? { ...options.network, seed: seeds.network } : options.network)
       const mutants = options.mutants ?? new Set<MutantName>()
       let cluster: SimCluster | undefined = undefined
-      // The history is stamped with the world's true time, never a pod's (possibly skewed) clock.
-      const trueClock = yield* Effect.clock
       const observer = {
         note: (note: SystemNote) =>
           Effect.sync(() => history.record({ t: trueClock.unsafeCurrentTimeMillis(), type: "note", note }))
