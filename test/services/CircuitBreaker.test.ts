@@ -1,11 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Either, Exit, Fiber, Queue, Ref, TestClock } from "effect"
 import {
+  type BreakerCall,
   type BreakerTransition,
   type CircuitBreaker,
   CircuitBreakerOpen,
   CircuitBreakerOptions,
-  make
+  make,
+  type MakeOptions
 } from "../../src/services/resilience/CircuitBreaker.js"
 
 /** Run `n` calls through the breaker, sequentially, at the current clock time. */
@@ -294,7 +296,7 @@ describe("CircuitBreaker (resilience4j model)", () => {
     Effect.gen(function*() {
       const cb = yield* r4j({ permittedNumberOfCallsInHalfOpenState: 3 })
       yield* calls(cb, 10, boom)
-      yield* TestClock.adjust("10 seconds")
+      yield* TestClock.adjust("10001 millis") // strictly after the 10 s wait
       const gates = yield* Effect.forEach([0, 1, 2], () => Deferred.make<void, string>())
       const trials = yield* Effect.forEach(gates, (g) => forkStarted(cb, Deferred.await(g)))
       expect(Either.isLeft(yield* Effect.either(cb.protect(ok)))).toBe(true) // 4th call: no permit
@@ -313,7 +315,7 @@ describe("CircuitBreaker (resilience4j model)", () => {
     Effect.gen(function*() {
       const cb = yield* r4j({ permittedNumberOfCallsInHalfOpenState: 4 })
       yield* calls(cb, 10, boom)
-      yield* TestClock.adjust("10 seconds")
+      yield* TestClock.adjust("10001 millis") // strictly after the 10 s wait
       yield* calls(cb, 2, ok)
       yield* calls(cb, 1, boom)
       expect(yield* cb.state).toBe("HalfOpen")
@@ -329,7 +331,7 @@ describe("CircuitBreaker (resilience4j model)", () => {
         slowCallRateThreshold: 50
       })
       yield* calls(cb, 10, boom)
-      yield* TestClock.adjust("10 seconds")
+      yield* TestClock.adjust("10001 millis") // strictly after the 10 s wait
       yield* calls(cb, 1, ok)
       const f = yield* Effect.fork(cb.protect(Effect.sleep("200 millis")))
       yield* TestClock.adjust("200 millis")
@@ -341,5 +343,205 @@ describe("CircuitBreaker (resilience4j model)", () => {
     Effect.gen(function*() {
       const exit = yield* Effect.exit(make("bad", { permittedNumberOfCallsInHalfOpenState: 0 }))
       expect(Exit.isFailure(exit)).toBe(true)
+    }))
+})
+
+describe("CircuitBreaker (resilience4j fidelity)", () => {
+  const r4jCount = (overrides: MakeOptions = {}) =>
+    make("r4j", {
+      ...CircuitBreakerOptions.resilience4j,
+      slidingWindowSize: 10,
+      minimumNumberOfCalls: 5,
+      waitDurationInOpenState: "10 seconds",
+      ...overrides
+    })
+
+  it.effect("rates are −1 below the minimum number of calls (resilience4j), 0 without calls (Hystrix)", () =>
+    Effect.gen(function*() {
+      const r4j = yield* r4jCount()
+      expect(yield* r4j.metrics).toMatchObject({ calls: 0, failureRate: -1, slowCallRate: -1 })
+      yield* calls(r4j, 4, boom)
+      expect(yield* r4j.metrics).toMatchObject({ calls: 4, failures: 4, failureRate: -1, slowCallRate: -1 })
+      yield* calls(r4j, 1, ok)
+      expect(yield* r4j.metrics).toMatchObject({ calls: 5, failureRate: 80, slowCallRate: 0 })
+
+      const hystrix = yield* make("hystrix")
+      expect(yield* hystrix.metrics).toMatchObject({ calls: 0, failureRate: 0, slowCallRate: 0 })
+      yield* calls(hystrix, 4, boom)
+      expect((yield* hystrix.metrics).failureRate).toBe(100)
+    }))
+
+  it.effect("not-permitted calls are counted afresh in each state (resilience4j), since creation (Hystrix)", () =>
+    Effect.gen(function*() {
+      const r4j = yield* r4jCount({ permittedNumberOfCallsInHalfOpenState: 1 })
+      yield* calls(r4j, 5, boom)
+      yield* calls(r4j, 3, ok) // rejected while Open
+      expect((yield* r4j.metrics).rejected).toBe(3)
+      yield* TestClock.adjust("10001 millis")
+      const trial = yield* forkStarted(r4j, Effect.never)
+      yield* calls(r4j, 2, ok) // rejected while HalfOpen: the Open state's 3 are gone
+      expect(yield* r4j.state).toBe("HalfOpen")
+      expect((yield* r4j.metrics).rejected).toBe(2)
+      yield* Fiber.interrupt(trial)
+
+      const hystrix = yield* trippedHystrix()
+      yield* calls(hystrix, 3, ok)
+      yield* TestClock.adjust("5 seconds")
+      const hTrial = yield* forkStarted(hystrix, Effect.never)
+      yield* calls(hystrix, 2, ok)
+      expect((yield* hystrix.metrics).rejected).toBe(5)
+      yield* Fiber.interrupt(hTrial)
+    }))
+
+  it.effect("Open keeps the metrics that opened it (resilience4j); Hystrix shows the rolling window", () =>
+    Effect.gen(function*() {
+      const options = { slidingWindowType: "time", slidingWindowSize: 10, minimumNumberOfCalls: 5, waitDurationInOpenState: "60 seconds" } as const
+      const r4j = yield* make("r4j", { ...CircuitBreakerOptions.resilience4j, ...options })
+      const hystrix = yield* make("hystrix", { ...CircuitBreakerOptions.hystrix, ...options })
+      yield* calls(r4j, 5, boom)
+      yield* calls(hystrix, 5, boom)
+      yield* TestClock.adjust("30 seconds") // the window's buckets have all rolled out
+      expect(yield* r4j.state).toBe("Open")
+      expect(yield* r4j.metrics).toMatchObject({ calls: 5, failures: 5, failureRate: 100 })
+      expect(yield* hystrix.state).toBe("Open")
+      expect(yield* hystrix.metrics).toMatchObject({ calls: 0, failures: 0, failureRate: 0 })
+    }))
+
+  it.effect("Open → HalfOpen strictly after the wait (resilience4j), at the wait (Hystrix); both stamped opened-at + wait", () =>
+    Effect.gen(function*() {
+      const seen: Array<BreakerTransition> = []
+      const r4j = yield* make("r4j", {
+        ...CircuitBreakerOptions.resilience4j,
+        slidingWindowSize: 10,
+        minimumNumberOfCalls: 5,
+        waitDurationInOpenState: "10 seconds",
+        onTransition: (t) => Effect.sync(() => seen.push(t))
+      })
+      yield* calls(r4j, 5, boom)
+      yield* TestClock.adjust("10 seconds")
+      expect(yield* r4j.state).toBe("Open")
+      expect((yield* Effect.flip(r4j.protect(ok))).retryAfterMillis).toBe(0)
+      yield* TestClock.adjust("1 millis")
+      expect(yield* r4j.state).toBe("HalfOpen")
+      expect(seen.map((t) => [t.from, t.to, t.atMillis])).toEqual([["Closed", "Open", 0], ["Open", "HalfOpen", 10_000]])
+
+      const hystrix = yield* trippedHystrix()
+      yield* TestClock.adjust("5 seconds") // 5 s after it opened at 10 001
+      expect(yield* hystrix.state).toBe("HalfOpen")
+    }))
+
+  it.effect("half-open decides after min(minimum calls, permitted calls) (resilience4j), after every permitted call (Hystrix)", () =>
+    Effect.gen(function*() {
+      const r4j = yield* r4jCount({ minimumNumberOfCalls: 2, slidingWindowSize: 2, permittedNumberOfCallsInHalfOpenState: 5 })
+      yield* calls(r4j, 2, boom)
+      yield* TestClock.adjust("10001 millis")
+      yield* calls(r4j, 1, ok)
+      expect(yield* r4j.state).toBe("HalfOpen")
+      expect((yield* r4j.metrics).failureRate).toBe(-1) // 1 of the 2 trials it needs
+      yield* calls(r4j, 1, ok)
+      expect(yield* r4j.state).toBe("Closed") // decided after 2 of 5 permitted trials
+
+      const hystrix = yield* make("hystrix", { permittedNumberOfCallsInHalfOpenState: 3 })
+      yield* calls(hystrix, 20, boom)
+      yield* TestClock.adjust("5 seconds")
+      yield* calls(hystrix, 2, ok)
+      expect(yield* hystrix.state).toBe("HalfOpen") // waits for all 3 (minimum 20 is not its rule)
+      yield* calls(hystrix, 1, ok)
+      expect(yield* hystrix.state).toBe("Closed")
+    }))
+
+  it.effect("an ignored error is not recorded and gives the half-open permit back", () =>
+    Effect.gen(function*() {
+      const cb = yield* r4jCount({ isIgnored: (e) => e === "busy", permittedNumberOfCallsInHalfOpenState: 1 })
+      yield* calls(cb, 20, Effect.fail("busy"))
+      expect(yield* cb.metrics).toMatchObject({ calls: 0, failures: 0 })
+      expect(yield* cb.state).toBe("Closed")
+      yield* calls(cb, 5, boom)
+      yield* TestClock.adjust("10001 millis")
+      yield* Effect.either(cb.protect(Effect.fail("busy"))) // takes the only permit, then gives it back
+      expect(yield* cb.state).toBe("HalfOpen")
+      expect((yield* cb.metrics).calls).toBe(0)
+      let ran = false
+      yield* cb.protect(Effect.sync(() => {
+        ran = true
+      }))
+      expect(ran).toBe(true)
+      expect(yield* cb.state).toBe("Closed")
+    }))
+
+  it.effect("force-open rejects every call and never half-opens; disable lets every call through and records nothing", () =>
+    Effect.gen(function*() {
+      const cb = yield* r4jCount()
+      yield* cb.forceOpen
+      expect(yield* cb.state).toBe("ForcedOpen")
+      const refused = yield* Effect.flip(cb.protect(ok))
+      expect(refused.retryAfterMillis).toBe(Number.POSITIVE_INFINITY)
+      yield* TestClock.adjust("1 hour")
+      expect(yield* cb.state).toBe("ForcedOpen")
+      expect((yield* cb.metrics).rejected).toBe(1)
+      yield* cb.disable
+      expect(yield* cb.state).toBe("Disabled")
+      yield* calls(cb, 50, boom)
+      expect(yield* cb.state).toBe("Disabled")
+      expect(yield* cb.metrics).toMatchObject({ calls: 0, failures: 0, rejected: 0 })
+    }))
+
+  it.effect("manual transitions start afresh, Open waits from now, Closed → HalfOpen is refused; reset clears everything", () =>
+    Effect.gen(function*() {
+      const seen: Array<string> = []
+      const cb = yield* r4jCount({ onTransition: (t) => Effect.sync(() => seen.push(`${t.from}->${t.to} ${t.reason}`)) })
+      const illegal = yield* Effect.flip(cb.transitionTo("HalfOpen"))
+      expect(illegal).toMatchObject({ _tag: "IllegalBreakerTransition", from: "Closed", to: "HalfOpen" })
+      expect(yield* cb.state).toBe("Closed")
+      yield* calls(cb, 3, boom)
+      yield* TestClock.adjust("1 second")
+      yield* cb.transitionTo("Open")
+      expect(yield* cb.metrics).toMatchObject({ calls: 3, failures: 3, failureRate: -1 }) // kept, still too few to judge
+      yield* TestClock.adjust("10001 millis")
+      expect(yield* cb.state).toBe("HalfOpen") // waited from the manual transition at 1 s
+      yield* cb.transitionTo("Closed")
+      expect((yield* cb.metrics).calls).toBe(0)
+      yield* calls(cb, 4, boom)
+      yield* cb.reset
+      expect(yield* cb.metrics).toMatchObject({ calls: 0, failures: 0, rejected: 0 })
+      yield* cb.transitionTo("ForcedOpen")
+      yield* cb.reset
+      expect(yield* cb.state).toBe("Closed")
+      expect(seen).toEqual([
+        "Closed->Open manual",
+        "Open->HalfOpen wait duration 10000ms elapsed",
+        "HalfOpen->Closed manual",
+        "Closed->ForcedOpen manual",
+        "ForcedOpen->Closed reset"
+      ])
+    }))
+
+  it.effect("onCall reports each call's outcome, times and place in the breaker's order; policy is plain data", () =>
+    Effect.gen(function*() {
+      const reported: Array<BreakerCall> = []
+      const cb = yield* make("payment", { minimumNumberOfCalls: 2, onCall: (c) => Effect.sync(() => reported.push(c)) })
+      const slow = yield* forkStarted(cb, Effect.zipRight(Effect.sleep("2 seconds"), boom))
+      yield* calls(cb, 2, boom) // opens at t = 0
+      yield* Effect.exit(cb.protect(ok)) // rejected
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.await(slow)
+      expect(reported.map((c) => [c.outcome, c.startMillis, c.endMillis, c.admittedSeq, c.completedSeq])).toEqual([
+        ["failure", 0, 0, 1, 2],
+        ["failure", 0, 0, 3, 4],
+        ["rejected", 0, 0, 5, 5],
+        ["failure", 0, 2000, 0, 6]
+      ])
+      expect(cb.policy).toEqual({
+        semantics: "hystrix",
+        window: "time",
+        windowSize: 10,
+        buckets: 10,
+        minimumCalls: 2,
+        failureRate: 50,
+        slowCallMillis: null,
+        slowCallRate: 100,
+        waitMillis: 5000,
+        halfOpenCalls: 1
+      })
     }))
 })
