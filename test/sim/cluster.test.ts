@@ -412,8 +412,55 @@ describe("HPA", () => {
       recommend(0, 3, [pod("a", { metric: busy }), pod("b", { metric: busy }), pod("c", { ready: false, startedAt: -10_000, readyChangedAt: -10_000 })], o)
         .replicas
     ).toBe(4)
-    // pending and terminating pods are ignored
-    expect(recommend(0, 1, [pod("a", { metric: busy }), pod("b", { phase: "Terminating" }), pod("c", { phase: "Pending" })], o).replicas).toBe(2)
+    // terminating pods are ignored
+    expect(recommend(0, 1, [pod("a", { metric: busy }), pod("b", { phase: "Terminating" })], o).replicas).toBe(2)
+  })
+
+  describe("Kubernetes 1.33 replica calculator details", () => {
+    const pod = (name: string, over: Partial<HpaPod>): HpaPod => ({
+      name,
+      phase: "Running",
+      ready: true,
+      readyChangedAt: -1e9,
+      startedAt: -1e9,
+      requestMillicores: 200,
+      metric: { timestamp: 0, windowMillis: 15_000, millicores: 0 },
+      ...over
+    })
+    const using = (millicores: number) => ({ timestamp: 0, windowMillis: 15_000, millicores })
+    const o = { ...defaultAutoscale, cpuPercent: 50 }
+
+    it("a Pending pod counts as unready (0 % on a scale-up), not ignored", () => {
+      // 100 % on a, Pending b at 0 %: (200 + 0) / 400 = 50 % → ratio 1, no change (ignoring b would double)
+      const r = recommend(0, 1, [pod("a", { metric: using(200) }), pod("b", { phase: "Pending", metric: undefined })], o)
+      expect(r).toMatchObject({ replicas: 1, readyPods: 1, unreadyPods: 1, ignoredPods: 0 })
+    })
+
+    it("tolerance is (1 − down) ≤ ratio ≤ (1 + up), with no float edge at exactly 1.1", () => {
+      // 2 pods at 55 %: ratio 55 / 50 = 1.1 exactly is within the default 0.1
+      expect(recommend(0, 2, [pod("a", { metric: using(110) }), pod("b", { metric: using(110) })], o).replicas).toBe(2)
+      // 57 %: ratio 1.14, outside the default, inside a scale-up tolerance of 0.2
+      const busy = [pod("a", { metric: using(115) }), pod("b", { metric: using(115) })]
+      expect(recommend(0, 2, busy, o).replicas).toBe(3)
+      expect(recommend(0, 2, busy, { ...o, scaleUp: { ...o.scaleUp, tolerance: 0.2 } }).replicas).toBe(2)
+      // four pods at 37 %: ratio 0.74 → ceil(0.74 × 4) = 3, unless the scale-down tolerance covers it
+      const idle = ["a", "b", "c", "d"].map((name) => pod(name, { metric: using(75) }))
+      expect(recommend(0, 4, idle, o).replicas).toBe(3)
+      expect(recommend(0, 4, idle, { ...o, scaleUp: { ...o.scaleUp, tolerance: 0.5 } }).replicas).toBe(3)
+      expect(recommend(0, 4, idle, { ...o, scaleDown: { ...o.scaleDown, tolerance: 0.3 } }).replicas).toBe(4)
+    })
+
+    it("a zero total CPU request is an error (no recommendation), not 0 replicas", () => {
+      const r = recommend(0, 2, [pod("a", { requestMillicores: 0, metric: using(50) }), pod("b", { requestMillicores: 0 })], o)
+      expect(r.replicas).toBeUndefined()
+    })
+
+    it("the missing-pod fallback on a scale-down is integer milli-CPU: ⌊request × max(100, target) / 100⌋", () => {
+      // target 150 %: the missing pod counts as ⌊333 × 150 / 100⌋ = 499m (not 499.5m), so utilisation is
+      // ⌊(7 + 499) × 100 / 666⌋ = 75 % → ratio 0.5 → ceil(0.5 × 2) = 1 (499.5m would give 76 % → 2)
+      const pods = [pod("a", { requestMillicores: 333, metric: using(7) }), pod("b", { requestMillicores: 333, metric: undefined })]
+      expect(recommend(0, 2, pods, { ...o, cpuPercent: 150 }).replicas).toBe(1)
+    })
   })
 })
 

@@ -1,16 +1,19 @@
 /**
  * Autoscaler: the HorizontalPodAutoscaler on CPU utilisation, following Kubernetes' algorithm
- * (pkg/controller/podautoscaler: replica_calculator.go and horizontal.go, default behaviour):
+ * (pkg/controller/podautoscaler: replica_calculator.go and horizontal.go, default behaviour, 1.33):
  *
  * - every sync period (15 s) each pod's CPU usage over the last window (metrics-server style: the
  *   container's cumulative CPU counter, sampled at each sync) is divided by its CPU request;
- * - Pending and terminating pods are ignored; pods without a metric yet are "missing"; pods not ready,
- *   or inside the CPU initialisation period (5 min) whose metric window began before they became
- *   ready, or unready within the initial readiness delay (30 s) are "unready";
- * - ratio = utilisation of the remaining pods / target; within tolerance (0.1) nothing changes;
- *   otherwise desired = ceil(ratio × ready pods). With missing metrics the average is recomputed
- *   assuming 100 % of the request for them on a scale down and 0 % on a scale up; unready pods count
- *   as 0 % on a scale up. If that reverses the direction or falls within tolerance, nothing changes;
+ * - terminating and terminated pods are ignored; Pending pods are unready; pods without a metric yet
+ *   are "missing"; pods not ready, or inside the CPU initialisation period (5 min) whose metric window
+ *   began before they became ready, or unready within the initial readiness delay (30 s) are "unready";
+ * - utilisation = ⌊100 × Σ usage / Σ request⌋ over the pods with usable metrics (a zero total request
+ *   is an error: no recommendation); ratio = utilisation / target; within tolerance —
+ *   (1 − down) ≤ ratio ≤ (1 + up), 0.1 each by default — nothing changes; otherwise
+ *   desired = ceil(ratio × ready pods). With missing metrics the average is recomputed assuming
+ *   max(100 %, target) of the request for them on a scale down (integer milli-CPU) and 0 % on a scale
+ *   up; unready pods count as 0 % on a scale up. If that reverses the direction or falls within
+ *   tolerance, nothing changes;
  * - scale-down stabilisation: the highest recommendation of the last 300 s wins;
  * - scale-up rate: at most max(+100 %, +4 pods) per 15 s; result clamped to min..max; a Deployment
  *   at 0 replicas is not autoscaled.
@@ -29,14 +32,22 @@ export interface AutoscaleOptions {
   readonly max: number
   /** How often the HPA evaluates (--horizontal-pod-autoscaler-sync-period). Default: 15 000 ms. */
   readonly syncPeriodMillis: number
-  /** No change while |ratio − 1| ≤ tolerance. Default: 0.1. */
+  /**
+   * No change while (1 − down) ≤ ratio ≤ (1 + up) (--horizontal-pod-autoscaler-tolerance): the
+   * tolerance of each direction unless `scaleUp.tolerance` / `scaleDown.tolerance` set their own.
+   * Default: 0.1.
+   */
   readonly tolerance: number
   /** Scale down to the highest recommendation of this window. Default: 300 000 ms. */
   readonly scaleDownStabilizationMillis: number
-  /** Scale-up policies (selectPolicy Max): +percent and +pods per period. Default: 100 %, 4 pods, 15 000 ms. */
-  readonly scaleUp: { readonly percent: number; readonly pods: number; readonly periodMillis: number }
-  /** Scale-down policy: −percent per period. Default: 100 %, 15 000 ms. */
-  readonly scaleDown: { readonly percent: number; readonly periodMillis: number }
+  /**
+   * Scale-up policies (selectPolicy Max): +percent and +pods per period, and the behaviour's own
+   * tolerance (Kubernetes 1.33 behavior.scaleUp.tolerance). Default: 100 %, 4 pods, 15 000 ms,
+   * `tolerance`.
+   */
+  readonly scaleUp: { readonly percent: number; readonly pods: number; readonly periodMillis: number; readonly tolerance?: number }
+  /** Scale-down policy: −percent per period, and its own tolerance. Default: 100 %, 15 000 ms, `tolerance`. */
+  readonly scaleDown: { readonly percent: number; readonly periodMillis: number; readonly tolerance?: number }
   /** --horizontal-pod-autoscaler-cpu-initialization-period. Default: 300 000 ms. */
   readonly cpuInitializationPeriodMillis: number
   /** --horizontal-pod-autoscaler-initial-readiness-delay. Default: 30 000 ms. */
@@ -71,7 +82,7 @@ export interface HpaPod {
 }
 
 export interface Recommendation {
-  /** Recommended replicas (before stabilisation and rate limits); undefined: no metrics at all. */
+  /** Recommended replicas (before stabilisation and rate limits); undefined: no metrics, or no CPU requested. */
   readonly replicas: number | undefined
   /** Average utilisation of the pods with usable metrics, percent (what `kubectl get hpa` shows). */
   readonly utilisation: number | undefined
@@ -81,11 +92,15 @@ export interface Recommendation {
   readonly ignoredPods: number
 }
 
+/**
+ * metricsclient.GetResourceUtilizationRatio: integer percent of the summed requests; undefined when
+ * the pods with metrics request no CPU at all (Kubernetes' "no metrics returned matched known pods").
+ */
 const utilisationRatio = (
   metrics: ReadonlyMap<string, number>,
   requests: ReadonlyMap<string, number>,
   target: number
-): { ratio: number; utilisation: number } => {
+): { ratio: number; utilisation: number } | undefined => {
   let used = 0
   let requested = 0
   for (const [name, millicores] of metrics) {
@@ -94,8 +109,62 @@ const utilisationRatio = (
     used += millicores
     requested += request
   }
-  const utilisation = requested === 0 ? 0 : Math.floor((used * 100) / requested)
+  if (requested === 0) return undefined
+  const utilisation = Math.floor((used * 100) / requested)
   return { ratio: utilisation / target, utilisation }
+}
+
+/** Tolerances.isWithin (Kubernetes 1.33): no float edge, ratio 1.1 is within a 0.1 tolerance. */
+const withinTolerance = (ratio: number, options: AutoscaleOptions): boolean =>
+  1 - (options.scaleDown.tolerance ?? options.tolerance) <= ratio &&
+  ratio <= 1 + (options.scaleUp.tolerance ?? options.tolerance)
+
+interface PodGroups {
+  readonly metrics: Map<string, number>
+  readonly requests: Map<string, number>
+  readonly unready: ReadonlyArray<string>
+  readonly missing: ReadonlyArray<string>
+  readonly ignored: number
+  readonly readyPods: number
+}
+
+/** A pod with a metric that the CPU rules still count as unready (start-up or never ready). */
+const unreadyByCpuRules = (pod: HpaPod, metric: NonNullable<HpaPod["metric"]>, now: number, options: AutoscaleOptions) =>
+  pod.startedAt + options.cpuInitializationPeriodMillis > now
+    ? !pod.ready || metric.timestamp < pod.readyChangedAt + metric.windowMillis
+    : !pod.ready && pod.startedAt + options.initialReadinessDelayMillis > pod.readyChangedAt
+
+/** replica_calculator.go groupPods. */
+const groupPods = (now: number, pods: ReadonlyArray<HpaPod>, options: AutoscaleOptions): PodGroups => {
+  const metrics = new Map<string, number>()
+  const requests = new Map<string, number>()
+  const unready: Array<string> = []
+  const missing: Array<string> = []
+  let ignored = 0
+  let readyPods = 0
+  for (const pod of pods) {
+    requests.set(pod.name, pod.requestMillicores)
+    if (pod.phase === "Terminating" || pod.phase === "Terminated") {
+      ignored++
+      continue
+    }
+    if (pod.phase === "Pending") {
+      unready.push(pod.name)
+      continue
+    }
+    const metric = pod.metric
+    if (metric === undefined) {
+      missing.push(pod.name)
+      continue
+    }
+    if (unreadyByCpuRules(pod, metric, now, options)) {
+      unready.push(pod.name)
+      continue
+    }
+    metrics.set(pod.name, metric.millicores)
+    readyPods++
+  }
+  return { metrics, requests, unready, missing, ignored, readyPods }
 }
 
 /** replica_calculator.go GetResourceReplicas for CPU. */
@@ -105,57 +174,28 @@ export const recommend = (
   pods: ReadonlyArray<HpaPod>,
   options: AutoscaleOptions
 ): Recommendation => {
-  const metrics = new Map<string, number>()
-  const requests = new Map<string, number>()
-  const unready: Array<string> = []
-  const missing: Array<string> = []
-  let ignored = 0
-  let readyPods = 0
-  for (const pod of pods) {
-    requests.set(pod.name, pod.requestMillicores)
-    if (pod.phase === "Terminating" || pod.phase === "Terminated" || pod.phase === "Pending") {
-      ignored++
-      continue
-    }
-    const metric = pod.metric
-    if (metric === undefined) {
-      missing.push(pod.name)
-      continue
-    }
-    let isUnready: boolean
-    if (pod.startedAt + options.cpuInitializationPeriodMillis > now) {
-      isUnready = !pod.ready || metric.timestamp < pod.readyChangedAt + metric.windowMillis
-    } else {
-      isUnready = !pod.ready && pod.startedAt + options.initialReadinessDelayMillis > pod.readyChangedAt
-    }
-    if (isUnready) {
-      unready.push(pod.name)
-      continue
-    }
-    metrics.set(pod.name, metric.millicores)
-    readyPods++
-  }
+  const { ignored, metrics, missing, readyPods, requests, unready } = groupPods(now, pods, options)
   const base = { readyPods, unreadyPods: unready.length, missingPods: missing.length, ignoredPods: ignored }
-  if (metrics.size === 0) return { ...base, replicas: undefined, utilisation: undefined }
-  const { ratio, utilisation } = utilisationRatio(metrics, requests, options.cpuPercent)
+  const first = metrics.size === 0 ? undefined : utilisationRatio(metrics, requests, options.cpuPercent)
+  if (first === undefined) return { ...base, replicas: undefined, utilisation: undefined }
+  const { ratio, utilisation } = first
   const scaleUpWithUnready = unready.length > 0 && ratio > 1
   if (!scaleUpWithUnready && missing.length === 0) {
-    if (Math.abs(1 - ratio) <= options.tolerance) return { ...base, replicas: currentReplicas, utilisation }
+    if (withinTolerance(ratio, options)) return { ...base, replicas: currentReplicas, utilisation }
     return { ...base, replicas: Math.ceil(ratio * readyPods), utilisation }
   }
   if (missing.length > 0) {
     if (ratio < 1) {
       const fallback = Math.max(100, options.cpuPercent)
-      for (const name of missing) metrics.set(name, (requests.get(name)! * fallback) / 100)
+      for (const name of missing) metrics.set(name, Math.floor((requests.get(name)! * fallback) / 100))
     } else if (ratio > 1) {
       for (const name of missing) metrics.set(name, 0)
     }
   }
   if (scaleUpWithUnready) for (const name of unready) metrics.set(name, 0)
-  const recomputed = utilisationRatio(metrics, requests, options.cpuPercent).ratio
-  if (
-    Math.abs(1 - recomputed) <= options.tolerance || (ratio < 1 && recomputed > 1) || (ratio > 1 && recomputed < 1)
-  ) {
+  const recomputed = utilisationRatio(metrics, requests, options.cpuPercent)?.ratio
+  if (recomputed === undefined) return { ...base, replicas: undefined, utilisation }
+  if (withinTolerance(recomputed, options) || (ratio < 1 && recomputed > 1) || (ratio > 1 && recomputed < 1)) {
     return { ...base, replicas: currentReplicas, utilisation }
   }
   const replicas = Math.ceil(recomputed * metrics.size)
