@@ -7,10 +7,18 @@ import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describeFault } from "../chaos/faults/Fault.js"
 import type { Scenario } from "../chaos/Scenario.js"
-import { buildRunReport } from "../report/BuildRunReport.js"
+import { buildRunReport, replayCommand } from "../report/BuildRunReport.js"
 import type { RunReport, ScenarioInfo } from "../report/ReportModel.js"
 import { type Written, writeRunReport } from "../report/WriteReports.js"
 import { runJson, type TimedResult } from "./Format.js"
+
+/** The command that reproduces a run: the scenario as the command line named it, its seed, mutants, mode. */
+export const replayOf = (result: TimedResult, scenarioRef: string, shuffle: boolean): string =>
+  [
+    replayCommand(runJson(result), scenarioRef),
+    ...(shuffle ? ["--shuffle"] : []),
+    ...(result.mode === "live" ? ["--mode live"] : [])
+  ].join(" ")
 
 /** What a report says about a scenario: its text and its planned faults. */
 export const scenarioInfo = (scenario: Scenario): ScenarioInfo => ({

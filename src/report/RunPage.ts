@@ -68,7 +68,7 @@ const charts = (report: RunReport, rendered: ReadonlyArray<Chart>) => {
     s.faultWindows.length === 0 ? "no fault was injected in this run." : html`each fault window is shaded orange and labelled.`
   }</p>
 ${rendered.map(chartFigure)}
-${s.backlog ? "" : html`<p class="note">No backlog chart: this run was not sampled (runs with --shuffle are not, since the sampler would change their interleaving).</p>`}
+${s.backlog ? "" : html`<p class="note">No backlog chart: this run was not sampled (live runs are not, nor simulated runs with --shuffle, whose interleaving the sampler would change).</p>`}
 </section>`
 }
 

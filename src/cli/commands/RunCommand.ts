@@ -1,10 +1,9 @@
 /**
  * `starcoffee run <scenario> [--seed N] [--mode sim|live] [--out DIR] [--mutant NAME] [--json]`:
- * one scenario (a built-in name or a file), one seed, one result. Exits by failure class
- * (chaos/RunResult.ts): 0 pass, 1 safety, 3 liveness, 4 behaviour only, 5 did not finish.
+ * one scenario (a built-in name or a file), one seed, one result, and its report written to --out (by
+ * default reports/<scenario>/<seed>/). Exits by failure class (chaos/RunResult.ts): 0 pass,
+ * 1 safety, 3 liveness, 4 behaviour only, 5 did not finish.
  */
-import { mkdirSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
 import { exitCodeOf } from "../../chaos/RunResult.js"
 import type { Parsed } from "../Args.js"
 import { resolveMode, resolveMutants, resolveScenario } from "../Resolve.js"
@@ -21,7 +20,8 @@ export const runCommand = async ({ positionals, values }: Parsed): Promise<numbe
   const mode = resolveMode(values.mode)
   const mutants = resolveMutants(values)
   const scenario = await resolveScenario(positionals[0])
-  const out = typeof values.out === "string" ? values.out : undefined
+  const { defaultRunDir } = await import("../../report/ReportPaths.js")
+  const out = typeof values.out === "string" ? values.out : defaultRunDir(scenario.name, seed)
   const { runTimed } = await import("../RunTimed.js")
   const { formatRun, runJson } = await import("../Format.js")
   if (mode === "sim" && values["time-scale"] !== undefined) throw new UsageError("--time-scale applies to --mode live only")
@@ -32,7 +32,7 @@ export const runCommand = async ({ positionals, values }: Parsed): Promise<numbe
       mutants,
       timeScale: values["time-scale"],
       progress,
-      keepHistory: out !== undefined
+      keepHistory: true
     })
     : runTimed(scenario, {
       seed,
@@ -40,13 +40,10 @@ export const runCommand = async ({ positionals, values }: Parsed): Promise<numbe
       shuffle: values.shuffle === true,
       ...(values["max-steps"] !== undefined ? { maxSteps: parsePositiveInt("max-steps", values["max-steps"] as string) } : {}),
       progress,
-      keepHistory: out !== undefined
+      keepHistory: true
     })
-  if (out !== undefined) {
-    mkdirSync(out, { recursive: true })
-    writeFileSync(join(out, "result.json"), JSON.stringify(runJson(result), null, 2) + "\n")
-    writeFileSync(join(out, "history.jsonl"), (result.history ?? []).map((e) => JSON.stringify(e)).join("\n") + "\n")
-  }
-  console.log(values.json ? JSON.stringify(runJson(result)) : formatRun(result))
+  const { describeWrite, replayOf, writeRunOut } = await import("../ReportOut.js")
+  const written = writeRunOut(out, result, scenario, { replay: replayOf(result, positionals[0]!, values.shuffle === true) })
+  console.log(values.json ? JSON.stringify(runJson(result)) : `${formatRun(result)}\n\n${describeWrite(written, result.wallMs)}`)
   return exitCodeOf[result.failureClass]
 }
