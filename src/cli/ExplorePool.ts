@@ -37,10 +37,11 @@ export interface PoolExploreOptions {
 }
 
 export const exploreInPool = async (options: PoolExploreOptions): Promise<ExploreResult> => {
+  const threads = Math.max(1, Math.min(options.jobs, options.maxSamples ?? options.jobs))
   const pool = new Tinypool({
     filename: new URL("./ExploreWorker.js", import.meta.url).href,
-    minThreads: options.jobs,
-    maxThreads: options.jobs,
+    minThreads: threads,
+    maxThreads: threads,
     isolateWorkers: false
   })
   const check = async (index: number, seed: number): Promise<SampleOutcome> => {

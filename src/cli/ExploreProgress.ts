@@ -27,6 +27,7 @@ export const exploreProgress = (plan: ExplorePlan, enabled = Boolean(process.std
   const left = (elapsed: number): string => {
     if (shrinking) return `sample ${shrinking.index} failed, shrinking it (${shrinking.runs} runs)`
     const byBudget = plan.budgetMillis === undefined ? Infinity : plan.budgetMillis - elapsed
+    if (byBudget <= 0) return "time budget spent, finishing the samples under way"
     const byRuns = plan.runs === undefined || samples === 0 ? Infinity : ((plan.runs - samples) * elapsed) / samples
     const ms = Math.min(byBudget, byRuns)
     return Number.isFinite(ms) ? `${duration(ms)} left` : "estimating time left"
