@@ -45,7 +45,7 @@ export const runSpec: CommandSpec = {
   flags: [
     ["--seed N", "the seed every random draw comes from (default 1)"],
     ["--mode sim|live", "the world to run in (default sim; live is not built yet)"],
-    ["--out DIR", "also write DIR/result.json and the run's history as DIR/history.jsonl"],
+    ["--out DIR", "where the report goes: index.html, summary.md, result.json, junit.xml, history.jsonl (default reports/<scenario>/<seed>/)"],
     ["--mutant NAME", `switch on a deliberate defect (repeatable): ${mutantList}`],
     ["--shuffle", "shuffle the kernel's ready queue (seeded) to explore other interleavings"],
     ["--max-steps N", "kernel steps before the run counts as unfinished, exit 5 (default 50000000)"],
@@ -57,12 +57,13 @@ export const runSpec: CommandSpec = {
 export const suiteSpec: CommandSpec = {
   name: "suite",
   summary: "Run every scenario in the simulated world, in parallel, and print a summary (what `npm start` runs).",
-  usage: "starcoffee suite [--seed N] [--jobs N] [--only NAME,...] [--json]",
-  options: { seed: { type: "string" }, jobs: { type: "string" }, only: { type: "string" }, json: { type: "boolean" } },
+  usage: "starcoffee suite [--seed N] [--jobs N] [--only NAME,...] [--out DIR] [--json]",
+  options: { seed: { type: "string" }, jobs: { type: "string" }, only: { type: "string" }, out: { type: "string" }, json: { type: "boolean" } },
   flags: [
     ["--seed N", "the seed of every run (default 1)"],
     ["--only NAME,...", "run only these scenarios (comma-separated), in catalogue order"],
     ["--jobs N", "scenarios run at once, each in its own worker thread (default: the number of cores)"],
+    ["--out DIR", "where the report goes: an index of every run, each run's report in DIR/<scenario>/ (default reports/suite-<seed>/)"],
     ["--json", "print one JSON object per scenario, one per line, in catalogue order"]
   ],
   maxPositionals: 0
