@@ -54,7 +54,7 @@ const printResult = async (r: ExploreResult, timing: ExploreTiming) => {
   const f = r.failure
   console.log(`FAIL  ${r.scenario}: ${f.invariant}`)
   for (const d of f.details) console.log(`      ✗ ${d}`)
-  console.log(`      sample ${f.index} (its seed ${f.seed}) of ${r.runs} samples (${where}); ${how}`)
+  console.log(`      found in sample ${f.index} (sample seed ${f.seed}), ${r.runs} samples checked (${where}); ${how}`)
   console.log(`      shrunk to run seed ${f.runSeed} with ${f.schedule.length} extra faults:`)
   for (const s of f.schedule) console.log(`        at ${s.atMillis} ms for ${s.durationMillis} ms: ${describeFault(s.fault)}`)
   console.log(`      replay: ${f.replay}`)
