@@ -5,7 +5,7 @@
  * gateway a request fails at once as a refused connection, as in the sim world.
  */
 import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Effect, Layer, type Scope } from "effect"
 
 /** The base URLs ("http://127.0.0.1:PORT") the workload reaches the gateway through, now. */

@@ -1,14 +1,14 @@
 /**
  * LiveContainer: one run of a replica's process — a fresh port, a Toxiproxy proxy from each of its
  * callers and one to Redis (all created before the process, so a link fault already on applies from
- * its first byte), then `starcoffee serve --service NAME` spawned without a shell with its
- * configuration in the environment, its output in a log file, an IPC channel to the supervisor. When
- * the process exits its proxies are removed; `exited` says why it ended.
+ * its first byte), then the replica spawned without a shell (ReplicaBundle.ts: the bundled entry,
+ * or `starcoffee serve --service NAME`) with its configuration in the environment, its output in a
+ * log file, an IPC channel to the supervisor. When the process exits its proxies are removed;
+ * `exitReason` says why it ended.
  */
 import { type ChildProcess } from "node:child_process"
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs"
-import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
+import { closeSync, openSync, readFileSync } from "node:fs"
+import { join } from "node:path"
 import type { NodeName } from "../chaos/world/World.js"
 import type { ServiceName } from "../services/ports/ServiceDirectory.js"
 import { callersOf, usesBus } from "./CallGraph.js"
@@ -16,17 +16,7 @@ import { spawnTracked } from "./ChildProcesses.js"
 import { type Directory, type FromReplica, REPLICA_ENV, type ReplicaConfig, type ToReplica } from "./ChildProtocol.js"
 import { freePort } from "./FreePort.js"
 import type { Proxies } from "./Proxies.js"
-
-/** The command that runs a replica: this checkout's `bin/starcoffee.mjs` (which runs the compiled dist/). */
-export const starcoffeeBin = (): string => {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 6; i++) {
-    const bin = join(dir, "bin", "starcoffee.mjs")
-    if (existsSync(bin)) return bin
-    dir = dirname(dir)
-  }
-  throw new Error("bin/starcoffee.mjs not found above " + fileURLToPath(import.meta.url))
-}
+import { replicaCommand } from "./ReplicaBundle.js"
 
 export interface ContainerContext {
   readonly proxies: Proxies
@@ -88,7 +78,8 @@ export class LiveContainer {
     }
     const logFile = join(context.logDir, `${pod}.log`)
     const log = openSync(logFile, "a")
-    const child = spawnTracked(process.execPath, [starcoffeeBin(), "serve", "--service", service], {
+    const command = await replicaCommand()
+    const child = spawnTracked(process.execPath, command.args(service), {
       stdio: ["ignore", log, log, "ipc"],
       env: { ...process.env, [REPLICA_ENV]: JSON.stringify(config) }
     })

@@ -21,7 +21,7 @@ import { databaseFile, openLiveDatabase } from "./LiveSqlite.js"
 import { LinkFaults } from "./LinkFaults.js"
 import { Proxies } from "./Proxies.js"
 import { serviceDefinition } from "./Replica.js"
-import { Supervisor } from "./Supervisor.js"
+import { Supervisor, type SupervisorOptions } from "./Supervisor.js"
 
 export interface LiveStackOptions {
   /** Real ms per scenario ms (0.1: ten times faster). Default: 1. */
@@ -36,6 +36,8 @@ export interface LiveStackOptions {
   readonly gatewayPort?: number
   /** Keep the run directory (databases, logs) after the run. Default: false, or STARCOFFEE_KEEP_LIVE set. */
   readonly keepFiles?: boolean
+  /** The supervisor's options: restart delay, probe and grace overrides. Default: the seed's. */
+  readonly supervisor?: SupervisorOptions
 }
 
 export interface LiveStack {
@@ -104,7 +106,7 @@ export const startLiveStack = (options: LiveStackOptions = {}): Effect.Effect<Li
         mutants: options.mutants ?? [],
         ...podFaults(pod)
       })
-    })
+    }, options.supervisor)
     const started = supervisor
     yield* Effect.addFinalizer(() => started.shutdown())
     yield* Effect.forEach(ServiceNames, (service) => started.deployWarm(service, options.replicas?.[service] ?? 1), {

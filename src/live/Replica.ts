@@ -10,7 +10,7 @@
  * it logs its notes as JSON lines.
  */
 import { HttpServer } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Effect, Layer, type Scope } from "effect"
 import { createServer } from "node:http"
 import { GatewayService } from "../services/gateway/GatewayApp.js"

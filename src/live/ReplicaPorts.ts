@@ -4,7 +4,7 @@
  * Streams, Node's HTTP client, the directory the supervisor keeps current, notes sent to the
  * supervisor (or logged when the replica runs on its own), and a real outbox signal.
  */
-import { NodeHttpClient } from "@effect/platform-node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { Context, Effect, Layer, type Scope } from "effect"
 import { OutboxSignal } from "../services/messaging/OutboxSignal.js"
 import { Mutants } from "../services/Mutants.js"

@@ -17,7 +17,13 @@ import { Effect, Fiber, Runtime } from "effect"
 import type { History } from "../chaos/history/History.js"
 import type { NodeName } from "../chaos/world/World.js"
 import type { ServiceName } from "../services/ports/ServiceDirectory.js"
-import { defaultDeploymentSpec, type DeploymentSpec, seedReadiness } from "../sim/cluster/DeploymentSpec.js"
+import {
+  applyOverrides,
+  defaultDeploymentSpec,
+  type DeploymentOverrides,
+  type DeploymentSpec,
+  seedReadiness
+} from "../sim/cluster/DeploymentSpec.js"
 import { planReplicas } from "../sim/cluster/RollingUpdate.js"
 import type { Directory, FromReplica } from "./ChildProtocol.js"
 import { type ContainerContext, LiveContainer } from "./LiveContainer.js"
@@ -27,6 +33,8 @@ import { LivePod } from "./LivePod.js"
 export interface SupervisorOptions {
   /** Time the ReplicaSet takes to replace a killed pod (scenario ms). Default: 1 000. */
   readonly restartDelayMillis?: number
+  /** Overrides of every Deployment's spec (probes, grace period …). Default: none — the seed's. */
+  readonly deployment?: DeploymentOverrides
 }
 
 interface Deployment {
@@ -52,6 +60,7 @@ export class Supervisor {
   private readonly pods = new Map<string, LivePod>()
   private lastDirectories = new Map<ServiceName, string>()
   private readonly restartDelayMillis: number
+  private readonly deploymentOverrides: DeploymentOverrides | undefined
   private readonly containerContext: ContainerContext
   private readonly hooks: KubeletHooks
   private closed = false
@@ -63,6 +72,7 @@ export class Supervisor {
     options: SupervisorOptions = {}
   ) {
     this.restartDelayMillis = options.restartDelayMillis ?? 1_000
+    this.deploymentOverrides = options.deployment
     this.containerContext = {
       ...context,
       directoryFor: (service) => this.directoryFor(service),
@@ -182,7 +192,7 @@ export class Supervisor {
     return Effect.gen(this, function*() {
       const deployment: Deployment = {
         service,
-        spec: defaultDeploymentSpec(service),
+        spec: applyOverrides(defaultDeploymentSpec(service), this.deploymentOverrides),
         replicas,
         version: 1,
         readiness: true,
