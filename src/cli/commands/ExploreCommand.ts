@@ -1,10 +1,10 @@
 /**
  * `starcoffee explore <scenario> [--runs N] [--time-budget T] [--seed N] [--jobs N] [--shard i/n]
  * [--mutant NAME]... [--max-faults N] [--out DIR] [--json]`: property-based exploration of fault
- * schedules (fast-check, swarm testing, shrinking), its samples checked on worker threads. Exit 0
- * when nothing was found, 1 with a shrunk counterexample and the command that replays it.
+ * schedules (fast-check, swarm testing, shrinking), its samples checked on worker threads; writes
+ * explore.json and the exploration's report to --out (default reports/explore-<scenario>-<seed>/).
+ * Exit 0 when nothing was found, 1 with a shrunk counterexample and the command that replays it.
  */
-import { mkdirSync, writeFileSync } from "node:fs"
 import { availableParallelism } from "node:os"
 import { join } from "node:path"
 import type { ExploreResult } from "../../chaos/explore/ExploreResult.js"
@@ -100,11 +100,14 @@ export const exploreCommand = async ({ positionals, values }: Parsed): Promise<n
   }
   const definition = (await import("../../chaos/scenario/ScenarioFile.js")).encodeScenario(scenario)
   const json = exploreJson(result, definition, timing)
-  if (typeof values.out === "string") {
-    mkdirSync(values.out, { recursive: true })
-    writeFileSync(join(values.out, "explore.json"), JSON.stringify(json, null, 2) + "\n")
-  }
+  const { defaultExploreDir } = await import("../../report/ReportPaths.js")
+  const out = typeof values.out === "string" ? values.out : defaultExploreDir(scenario.name, seed)
+  const written = (await import("../ExploreReportOut.js")).writeExploreOut(out, result, json, scenario)
   if (values.json) console.log(JSON.stringify(json))
-  else await printResult(result, timing)
+  else {
+    await printResult(result, timing)
+    const check = written.traceHashMatches === null ? "" : written.traceHashMatches ? "; the counterexample re-ran to the same trace hash" : "; WARNING: the counterexample's re-run gave another trace hash"
+    console.log(`report: ${join(out, "index.html")} (written in ${written.ms} ms${check})`)
+  }
   return result.ok ? 0 : 1
 }
