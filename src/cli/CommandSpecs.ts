@@ -92,7 +92,7 @@ export const exploreSpec: CommandSpec = {
     ["--shard i/n", "explore only samples i-1, i-1+n, i-1+2n, … (1 ≤ i ≤ n): n shards are disjoint; --runs counts this shard's samples"],
     ["--mutant NAME", `switch on a deliberate defect (repeatable): ${mutantList}`],
     ["--max-faults N", "most extra faults per run (default 4)"],
-    ["--out DIR", "also write DIR/explore.json (the input of `starcoffee replay`)"],
+    ["--out DIR", "where explore.json (the input of `starcoffee replay`) and the report go (default reports/explore-<scenario>-<seed>/)"],
     ["--json", "print one JSON object"]
   ],
   maxPositionals: 1
