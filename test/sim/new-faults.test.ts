@@ -3,21 +3,30 @@
  * reaches: on a small scenario, the mutant breaks a named invariant with the fault on, and the same
  * scenario and seed without the fault passes every invariant with the mutant on; the scenario with the
  * fault and no mutant passes too, and shows it exercised the path. Also: brews survive the death of
- * the pod brewing them, and a fault that finds no target is recorded as skipped, not started.
+ * the pod brewing them, a fault that finds no target is recorded as skipped, not started, and a pod's
+ * skewed clock skews neither the history's times nor the broker's.
  */
+import { Clock, Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { RunResult } from "../../src/chaos/RunResult.js"
 import type { Scenario } from "../../src/chaos/Scenario.js"
 import { constant, uniform } from "../../src/services/Distribution.js"
 import type { MutantName } from "../../src/services/MutantNames.js"
+import * as SimBroker from "../../src/sim/broker/SimBroker.js"
 import { runScenarioSim } from "../../src/sim/world/SimRun.js"
 
 const SEED = 7
 const fastPayment = { processing: uniform(50, 150) }
 
 const failed = (result: RunResult) => result.invariants.filter((i) => !i.ok).map((i) => i.name)
-const run = (scenario: Scenario, mutants: ReadonlyArray<MutantName> = []) =>
-  runScenarioSim(scenario, { seed: SEED, mutants, keepHistory: true })
+const runs = new Map<string, RunResult>()
+/** Runs a scenario with seed SEED (once per scenario and mutants: tests share the runs). */
+const run = (scenario: Scenario, mutants: ReadonlyArray<MutantName> = []) => {
+  const key = JSON.stringify([scenario, mutants])
+  let result = runs.get(key)
+  if (result === undefined) runs.set(key, result = runScenarioSim(scenario, { seed: SEED, mutants, keepHistory: true }))
+  return result
+}
 
 /**
  * Two make pods brewing 1–3 s coffees; with the fault, make#1's clock runs 20 s fast, so the brew
@@ -199,4 +208,36 @@ describe("a fault that finds no target", { timeout: 60_000 }, () => {
     // the fault that did find its target was started and healed
     expect(faults.filter((e) => e.fault === "make down").map((e) => e.phase)).toEqual(["start", "end"])
   })
+})
+
+/** A clock that always reads `millis` (sleeps are not used by the broker operations below). */
+const fixedClock = (millis: number): Clock.Clock => ({
+  [Clock.ClockTypeId]: Clock.ClockTypeId,
+  currentTimeMillis: Effect.succeed(millis),
+  currentTimeNanos: Effect.succeed(BigInt(millis) * 1_000_000n),
+  unsafeCurrentTimeMillis: () => millis,
+  unsafeCurrentTimeNanos: () => BigInt(millis) * 1_000_000n,
+  sleep: () => Effect.void
+})
+
+describe("a skewed pod clock stays inside the pod", { timeout: 60_000 }, () => {
+  it("the history is stamped with true time: with make#1 20 s fast, its times never go backwards", () => {
+    const result = run(skewedMake(true))
+    const history = result.history!
+    const backwards = history.filter((e, i) => i > 0 && e.t < history[i - 1]!.t)
+    expect(backwards).toEqual([])
+    // make#1 published events during its skew, and they carry times inside the run, not 20 s ahead
+    const fromSkewed = history.filter((e) => e.type === "event" && e.pod === "make-1" && e.t >= 1_000 && e.t < 12_000)
+    expect(fromSkewed.length).toBeGreaterThan(0)
+    expect(Math.max(...history.map((e) => e.t))).toBeLessThanOrEqual(result.simulatedMs)
+  })
+
+  it("the broker reads its own clock, as Redis does, not the skewed clock of the pod calling it", () =>
+    Effect.gen(function*() {
+      const broker = yield* SimBroker.make({ clock: fixedClock(1_000) })
+      const id = yield* broker.bus.publish("s", "x").pipe(Effect.withClock(fixedClock(50_000)))
+      expect(id).toBe("1000-0")
+      const callers = yield* SimBroker.make()
+      expect(yield* callers.bus.publish("s", "x").pipe(Effect.withClock(fixedClock(50_000)))).toBe("50000-0")
+    }).pipe(Effect.runSync))
 })
