@@ -87,7 +87,9 @@ export const exploreMarkdown = (e: ExploreSummary): string => {
     "",
     table(["at", "for", "fault"], f.schedule.map((s) => [seconds(s.atMillis), seconds(s.durationMillis), s.description])),
     "",
-    `Shrank ${e.shrinking.map((s) => s.faults).join(" → ")} extra faults.`,
+    e.shrinking.length === 0
+      ? "Not shrunk."
+      : `Shrank in ${e.shrinking.length - 1} steps from ${e.shrinking[0]!.faults} to ${e.shrinking[e.shrinking.length - 1]!.faults} extra faults (shorter and later faults too).`,
     "",
     codeBlock(f.replay),
     ""
