@@ -214,7 +214,9 @@ export class SimPod implements Endpoint {
         const handler = work
         work = Effect.flatMap(sample(this.spec.cpuPerRequest), (cpuMillis) =>
           Effect.clockWith((clock) => {
-            const wait = cpu.admit(clock.unsafeCurrentTimeMillis(), cpuMillis)
+            // The CPU queue runs on the world's true time: the caller's clock (this fiber's) may be skewed.
+            const now = this.runtime.clock?.kernel.nowMillis ?? clock.unsafeCurrentTimeMillis()
+            const wait = cpu.admit(now, cpuMillis)
             return wait > 0 ? Effect.zipRight(Effect.sleep(wait), handler) : handler
           }))
       }
