@@ -232,6 +232,31 @@ describe("a skewed pod clock stays inside the pod", { timeout: 60_000 }, () => {
     expect(Math.max(...history.map((e) => e.t))).toBeLessThanOrEqual(result.simulatedMs)
   })
 
+  it("a pod's CPU queue runs on true time: an order pod 10 s fast does not stall a hogged payment for the other", () => {
+    const scenario: Scenario = {
+      name: "test-skewed-caller-of-hogged-pod",
+      description: "payment#0 50 % hogged; order#0 10 s fast; two order pods call payment",
+      config: { payment: fastPayment },
+      replicas: { order: 2 },
+      workload: { users: 10, durationMillis: 10_000, thinkMillis: 500 },
+      faults: [
+        { atMillis: 2_000, durationMillis: 7_000, fault: { _tag: "CpuHog", service: "payment", replica: 0, fraction: 0.5 } },
+        {
+          atMillis: 2_000,
+          durationMillis: 7_000,
+          fault: { _tag: "ClockSkew", service: "order", replica: 0, offsetMillis: 10_000, driftPerSecond: 0 }
+        }
+      ],
+      livenessBoundMillis: 30_000
+    }
+    const result = run(scenario)
+    expect(failed(result)).toEqual([])
+    const callFailures = result.history!.flatMap((e) => (e.type === "note" && e.note._tag === "PaymentCallFailed" ? [e.note.reason] : []))
+    // payment's queue at half a core keeps up with 10 users: no call waits past order's 610 ms timeout
+    expect(callFailures.filter((r) => r === "timeout" || r === "circuit-open")).toEqual([])
+    expect(result.metrics.p99Ms).toBeLessThan(610)
+  })
+
   it("the broker reads its own clock, as Redis does, not the skewed clock of the pod calling it", () =>
     Effect.gen(function*() {
       const broker = yield* SimBroker.make({ clock: fixedClock(1_000) })
