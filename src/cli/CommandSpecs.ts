@@ -101,8 +101,10 @@ export const exploreSpec: CommandSpec = {
 export const replaySpec: CommandSpec = {
   name: "replay",
   summary: "Replay a counterexample found by explore, byte for byte.",
-  usage: "starcoffee replay <explore.json> | --scenario S --seed N --max-faults N --path P [--mutant NAME]... [--json]",
+  usage: "starcoffee replay <explore.json> [--mode sim|live] [--time-scale S] | --scenario S --seed N --max-faults N --path P [--mutant NAME]... [--json]",
   options: {
+    mode: { type: "string" },
+    "time-scale": { type: "string" },
     scenario: { type: "string" },
     seed: { type: "string" },
     path: { type: "string" },
@@ -112,6 +114,8 @@ export const replaySpec: CommandSpec = {
   },
   flags: [
     ["<explore.json>", "a file written by `explore --out DIR`"],
+    ["--mode sim|live", "live: apply the shrunk schedule to real processes (default sim, byte for byte)"],
+    ["--time-scale S", "live only: real ms per scenario ms (default 1)"],
     ["--scenario S --seed N --path P", "the failing sample's own seed and fast-check path, as printed by explore (any shard)"],
     ["--max-faults N", "the --max-faults the exploration used (default 4)"],
     ["--mutant NAME", `the mutants the exploration ran with: ${mutantList}`],
@@ -142,18 +146,20 @@ export const benchSpec: CommandSpec = {
 export const serveSpec: CommandSpec = {
   name: "serve",
   summary: "Run the services as real processes on 127.0.0.1 (Redis Streams, SQLite files, Toxiproxy in every link).",
-  usage: "starcoffee serve [--service NAME|all] [--port N] [--redis URL] [--data DIR] [--time-scale S]",
+  usage: "starcoffee serve [--service NAME|all] [--port N] [--redis URL] [--toxiproxy URL] [--data DIR] [--time-scale S]",
   options: {
     service: { type: "string" },
     port: { type: "string" },
     redis: { type: "string" },
+    toxiproxy: { type: "string" },
     data: { type: "string" },
     "time-scale": { type: "string" }
   },
   flags: [
     ["--service NAME|all", "all (default): Redis, Toxiproxy and every service; or one of order, payment, make, mypage, gateway"],
     ["--port N", "where the gateway (all) or the one service listens (default: the seed's port, gateway 8088)"],
-    ["--redis URL", "one service on its own: its Redis (default redis://127.0.0.1:6379)"],
+    ["--redis URL", "an empty Redis on 127.0.0.1 to use (default: all starts its own; one service uses redis://127.0.0.1:6379)"],
+    ["--toxiproxy URL", "all: a Toxiproxy server's API on 127.0.0.1 to use (default: starts its own)"],
     ["--data DIR", "one service on its own: the directory of its SQLite file (default .starcoffee/data)"],
     ["--time-scale S", "real ms per scenario ms for the services' clocks (default 1; 0.1 runs ten times faster)"]
   ],

@@ -16,7 +16,7 @@ import { spawnTracked } from "./ChildProcesses.js"
 import { type Directory, type FromReplica, REPLICA_ENV, type ReplicaConfig, type ToReplica } from "./ChildProtocol.js"
 import { freePort } from "./FreePort.js"
 import type { Proxies } from "./Proxies.js"
-import { replicaCommand } from "./ReplicaBundle.js"
+import { type ReplicaCommand, replicaCommand } from "./ReplicaBundle.js"
 
 export interface ContainerContext {
   readonly proxies: Proxies
@@ -30,6 +30,8 @@ export interface ContainerContext {
   readonly open: () => boolean
   /** Where the workload reaches the first gateway replica, when fixed (serve --port). Default: any port. */
   readonly gatewayPort?: number
+  /** What a replica process runs. Default: ReplicaBundle's choice. */
+  readonly command?: ReplicaCommand
 }
 
 export class LiveContainer {
@@ -78,7 +80,7 @@ export class LiveContainer {
     }
     const logFile = join(context.logDir, `${pod}.log`)
     const log = openSync(logFile, "a")
-    const command = await replicaCommand()
+    const command = context.command ?? await replicaCommand()
     const child = spawnTracked(process.execPath, command.args(service), {
       stdio: ["ignore", log, log, "ipc"],
       env: { ...process.env, [REPLICA_ENV]: JSON.stringify(config) }

@@ -15,12 +15,13 @@ import { type ServiceName, ServiceNames } from "../services/ports/ServiceDirecto
 import { defaultSagaConfig, type SagaConfigShape } from "../services/SagaConfig.js"
 import { killAllTracked } from "./ChildProcesses.js"
 import { encodeConfig } from "./ChildProtocol.js"
-import { startRedis, startToxiproxy } from "./Dependencies.js"
+import { startRedis, startToxiproxy, useRedis, useToxiproxy } from "./Dependencies.js"
 import { type LiveClock, makeLiveClock } from "./LiveClock.js"
 import { databaseFile, openLiveDatabase } from "./LiveSqlite.js"
 import { LinkFaults } from "./LinkFaults.js"
 import { Proxies } from "./Proxies.js"
 import { serviceDefinition } from "./Replica.js"
+import type { ReplicaCommand } from "./ReplicaBundle.js"
 import { Supervisor, type SupervisorOptions } from "./Supervisor.js"
 
 export interface LiveStackOptions {
@@ -38,6 +39,12 @@ export interface LiveStackOptions {
   readonly keepFiles?: boolean
   /** The supervisor's options: restart delay, probe and grace overrides. Default: the seed's. */
   readonly supervisor?: SupervisorOptions
+  /** What replica processes run (a test makes one that dies at start). Default: ReplicaBundle's choice. */
+  readonly replicaCommand?: ReplicaCommand
+  /** Port of a Redis already running on 127.0.0.1 to use. Default: one started for the run. */
+  readonly redisPort?: number
+  /** API port of a Toxiproxy server already running on 127.0.0.1 to use. Default: one started for the run. */
+  readonly toxiproxyPort?: number
 }
 
 export interface LiveStack {
@@ -77,8 +84,8 @@ export const startLiveStack = (options: LiveStackOptions = {}): Effect.Effect<Li
     const logDir = join(runDir, "logs")
     mkdirSync(dataDir)
     mkdirSync(logDir)
-    const redisPort = yield* startRedis(runDir)
-    const toxiproxyPort = yield* startToxiproxy(runDir)
+    const redisPort = yield* (options.redisPort === undefined ? startRedis(runDir) : useRedis(options.redisPort))
+    const toxiproxyPort = yield* (options.toxiproxyPort === undefined ? startToxiproxy(runDir) : useToxiproxy(options.toxiproxyPort))
     yield* migrateAll(dataDir).pipe(Effect.mapError((e) => new Error(`cannot prepare the databases: ${String(e)}`)))
     const history = new History()
     const faults = new LinkFaults(clock.time())
@@ -97,6 +104,7 @@ export const startLiveStack = (options: LiveStackOptions = {}): Effect.Effect<Li
       logDir,
       redisPort,
       ...(options.gatewayPort === undefined ? {} : { gatewayPort: options.gatewayPort }),
+      ...(options.replicaCommand === undefined ? {} : { command: options.replicaCommand }),
       base: (pod, service) => ({
         service,
         pod,

@@ -10,12 +10,21 @@ import { startLiveStack } from "./LiveStack.js"
 export interface ServeAllOptions {
   readonly gatewayPort: number
   readonly scale: number
+  /** A Redis / Toxiproxy API already running on 127.0.0.1 to use instead of starting one. */
+  readonly redisPort?: number
+  readonly toxiproxyPort?: number
 }
 
 export const serveAll = (options: ServeAllOptions): Promise<number> =>
   new Promise((resolve) => {
     const program = Effect.scoped(Effect.gen(function*() {
-      const stack = yield* startLiveStack({ timeScale: options.scale, gatewayPort: options.gatewayPort, keepFiles: true })
+      const stack = yield* startLiveStack({
+        timeScale: options.scale,
+        gatewayPort: options.gatewayPort,
+        keepFiles: true,
+        ...(options.redisPort === undefined ? {} : { redisPort: options.redisPort }),
+        ...(options.toxiproxyPort === undefined ? {} : { toxiproxyPort: options.toxiproxyPort })
+      })
       const gateway = stack.supervisor.directoryFor("client").gateway?.[0] ?? "(none)"
       process.stdout.write(
         [

@@ -110,3 +110,25 @@ describe("starcoffee serve", () => {
     expect(serving.stderr().trim()).toMatch(/^starcoffee: --service must be all or one of order, payment, make, mypage, gateway, got "coffee"$/)
   })
 })
+
+describe("starcoffee serve with the Redis and Toxiproxy it is given", () => {
+  it("an unreachable Redis: one line naming it, exit code 2, nothing left running", async () => {
+    const port = await freePort()
+    const serving = serve("--port", String(await freePort()), "--redis", `redis://127.0.0.1:${port}`)
+    expect(await serving.exit).toBe(2)
+    expect(serving.stderr().trim()).toBe(`starcoffee serve: Redis at redis://127.0.0.1:${port} does not answer PING`)
+  })
+
+  it("an unreachable Toxiproxy: one line naming it, exit code 2", async () => {
+    const port = await freePort()
+    const serving = serve("--port", String(await freePort()), "--toxiproxy", `http://127.0.0.1:${port}`)
+    expect(await serving.exit).toBe(2)
+    expect(serving.stderr().trim()).toBe(`starcoffee serve: the Toxiproxy server at http://127.0.0.1:${port} does not answer /version`)
+  })
+
+  it("a Redis or Toxiproxy off the loopback interface is refused", async () => {
+    const serving = serve("--redis", "redis://10.0.0.1:6379")
+    expect(await serving.exit).toBe(2)
+    expect(serving.stderr().trim()).toMatch(/--redis must be redis:\/\/127\.0\.0\.1:PORT/)
+  })
+})

@@ -14,7 +14,7 @@ import { runScenarioSim } from "../../sim/world/SimRun.js"
 import { isMutantName } from "../../services/MutantNames.js"
 import type { Parsed } from "../Args.js"
 import { parseNonNegativeInt, UsageError } from "../UsageError.js"
-import { resolveMutants, resolveScenario } from "../Resolve.js"
+import { resolveMode, resolveMutants, resolveScenario } from "../Resolve.js"
 
 const ExploreFile = Schema.Struct({
   scenario: Schema.String,
@@ -61,6 +61,9 @@ const decodeEmbedded = async (where: string, value: unknown) => {
 }
 
 export const replayCommand = async ({ positionals, values }: Parsed): Promise<number> => {
+  const mode = resolveMode(values.mode)
+  if (mode === "live" && positionals[0] === undefined) throw new UsageError("replay --mode live takes an explore.json file")
+  if (mode === "sim" && values["time-scale"] !== undefined) throw new UsageError("--time-scale applies to --mode live only")
   if (positionals[0] !== undefined) {
     const file = readExploreFile(positionals[0])
     const scenario = file.definition === undefined
@@ -70,6 +73,11 @@ export const replayCommand = async ({ positionals, values }: Parsed): Promise<nu
       if (!isMutantName(m)) throw new UsageError(`${positionals[0]}: unknown mutant "${m}"`)
       return m
     })
+    if (mode === "live") {
+      const { replayLive } = await import("../ReplayLive.js")
+      const { runSeed, schedule, invariant } = file.failure
+      return replayLive({ scenario, mutants, runSeed, schedule, invariant }, { timeScale: values["time-scale"], json: values.json === true })
+    }
     const result = runScenarioSim(withSample(scenario, file.failure.schedule), { seed: file.failure.runSeed, mutants })
     const broken = result.invariants.filter((i) => !i.ok && i.kind !== "behaviour")
     const sameTrace = result.traceHash === file.failure.traceHash

@@ -2,9 +2,9 @@
  * `starcoffee serve [--service NAME|all]`: the services as real processes on 127.0.0.1.
  *
  * `--service all` (the default) starts the whole live stack — Redis and Toxiproxy on free loopback
- * ports, the gateway and the four services as separate processes, every link through a Toxiproxy
- * proxy — prints where the gateway listens, and runs until interrupted; everything it started is
- * stopped on the way out. `--service NAME` runs one replica in this process: under the supervisor it
+ * ports (or the ones --redis and --toxiproxy name), the gateway and the four services as separate
+ * processes, every link through a Toxiproxy proxy — prints where the gateway listens, and runs
+ * until interrupted; everything it started is stopped on the way out. `--service NAME` runs one replica in this process: under the supervisor it
  * reads its configuration from the environment; on its own it uses the seed's ports on 127.0.0.1
  * (order 8081, payment 8082, make 8083, mypage 8084, gateway 8088) and Redis at --redis.
  */
@@ -36,6 +36,16 @@ const parseScale = (value: unknown): number => {
   return n
 }
 
+/** A server of ours on the loopback interface: `scheme://127.0.0.1:PORT` (or localhost); its port. */
+const loopbackPort = (flag: string, scheme: string, value: unknown): number | undefined => {
+  if (value === undefined) return undefined
+  const match = typeof value === "string" ? new RegExp(`^${scheme}://(127\\.0\\.0\\.1|localhost):(\\d+)/?$`).exec(value) : null
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65_535) {
+    throw new UsageError(`--${flag} must be ${scheme}://127.0.0.1:PORT (servers here are on the loopback interface), got "${String(value)}"`)
+  }
+  return Number(match[2])
+}
+
 const parseService = (value: unknown): ServiceName | "all" => {
   if (value === undefined || value === "all") return "all"
   if (typeof value === "string" && (ServiceNames as ReadonlyArray<string>).includes(value)) return value as ServiceName
@@ -51,6 +61,7 @@ export const serveCommand = async ({ values }: Parsed): Promise<number> => {
     return runReplicaMain(service)
   }
   const scale = parseScale(values["time-scale"])
+  if (service !== "all" && values.toxiproxy !== undefined) throw new UsageError("--toxiproxy applies to --service all only")
   if (service !== "all") {
     const dataDir = resolve(typeof values.data === "string" ? values.data : ".starcoffee/data")
     mkdirSync(dataDir, { recursive: true })
@@ -66,6 +77,13 @@ export const serveCommand = async ({ values }: Parsed): Promise<number> => {
       endpoints: Object.fromEntries(ServiceNames.map((s) => [s, [`http://127.0.0.1:${seedPorts[s]}`]]))
     })
   }
+  const redisPort = loopbackPort("redis", "redis", values.redis)
+  const toxiproxyPort = loopbackPort("toxiproxy", "http", values.toxiproxy)
   const { serveAll } = await import("../../live/ServeAll.js")
-  return serveAll({ gatewayPort: parsePort(values.port, seedPorts.gateway), scale })
+  return serveAll({
+    gatewayPort: parsePort(values.port, seedPorts.gateway),
+    scale,
+    ...(redisPort === undefined ? {} : { redisPort }),
+    ...(toxiproxyPort === undefined ? {} : { toxiproxyPort })
+  })
 }
