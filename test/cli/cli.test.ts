@@ -32,6 +32,10 @@ describe("starcoffee CLI", () => {
     expect(bad.stderr).toMatch(/--seed must be a non-negative integer/)
     expect(bad.status).toBe(2)
     expect(guarded("suite", "--jobs", "0").status).toBe(2)
+    const unknown = guarded("run", "no-such-scenario")
+    expect(unknown.stderr).toMatch(/unknown scenario "no-such-scenario"/)
+    expect(unknown.status).toBe(2)
+    expect(guarded("run", "happy-path", "--max-steps", "0").status).toBe(2)
     // The guard itself works: a command that builds a world is refused by it.
     const refused = guarded("run", "happy-path", "--json")
     expect(refused.stderr).toMatch(/forbidden import at start-up/)
@@ -49,7 +53,8 @@ describe("starcoffee CLI", () => {
     [["run", "no-such-scenario"], /unknown scenario "no-such-scenario"/],
     [["run", "happy-path", "--seed", "abc"], /--seed must be a non-negative integer/],
     [["run", "happy-path", "--bogus"], /Unknown option '--bogus'/],
-    [["run", "happy-path", "--mode", "live"], /live is not available yet/],
+    [["run", "happy-path", "--mode", "moon"], /--mode must be sim or live, got "moon"/],
+    [["run", "happy-path", "--max-steps", "0"], /--max-steps must be at least 1/],
     [["run", "happy-path", "--mutant", "nope"], /unknown mutant "nope"/],
     [["frobnicate"], /unknown command "frobnicate"/],
     [["run"], /a scenario name or file is required/]

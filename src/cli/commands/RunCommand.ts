@@ -19,6 +19,7 @@ export const runCommand = async ({ positionals, values }: Parsed): Promise<numbe
   const seed = parseNonNegativeInt("seed", values.seed as string | undefined, 1)
   const mode = resolveMode(values.mode)
   const mutants = resolveMutants(values)
+  const maxSteps = values["max-steps"] === undefined ? undefined : parsePositiveInt("max-steps", values["max-steps"] as string)
   const scenario = await resolveScenario(positionals[0])
   const { defaultRunDir } = await import("../../report/ReportPaths.js")
   const out = typeof values.out === "string" ? values.out : defaultRunDir(scenario.name, seed)
@@ -38,7 +39,7 @@ export const runCommand = async ({ positionals, values }: Parsed): Promise<numbe
       seed,
       mutants,
       shuffle: values.shuffle === true,
-      ...(values["max-steps"] !== undefined ? { maxSteps: parsePositiveInt("max-steps", values["max-steps"] as string) } : {}),
+      ...(maxSteps !== undefined ? { maxSteps } : {}),
       progress,
       keepHistory: true
     })
