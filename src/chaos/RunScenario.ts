@@ -1,11 +1,17 @@
 /**
  * RunScenario: one scenario in a World, whichever it is — the safety phase (the workload and the
  * fault schedule together), then the liveness phase (TigerBeetle's liveness mode: `healAll`, then
- * convergence awaited within the scenario's bound), then the truth gathered and every invariant and
- * threshold checked. Runs on the world's clock; reads no real time itself.
+ * convergence awaited within the scenario's bound), then the truth gathered and every invariant,
+ * order-of-events checker, schedule property (invariants/HistoryInvariants.ts) and threshold
+ * checked. Runs on the world's clock; reads no real time itself.
  */
 import { Effect } from "effect"
 import { runFaultSchedule } from "./faults/FaultInjector.js"
+import {
+  orderOfEventsInvariants,
+  scheduleLivenessProperties,
+  scheduleSafetyProperties
+} from "./invariants/HistoryInvariants.js"
 import { livenessInvariants } from "./invariants/LivenessInvariants.js"
 import { indexTruth, type InvariantResult } from "./invariants/RunTruth.js"
 import { safetyInvariants } from "./invariants/SafetyInvariants.js"
@@ -72,7 +78,10 @@ export const runScenario = (world: World, scenario: Scenario, options: RunScenar
     const metrics = computeMetrics(world.history.entries)
     const invariants: Array<InvariantResult> = [
       ...safetyInvariants.map((check) => check(truth, index)),
+      ...orderOfEventsInvariants.map((check) => check(truth, index)),
+      ...scheduleSafetyProperties.map((check) => check(truth, index)),
       ...livenessInvariants.map((check) => check(truth, index)),
+      ...scheduleLivenessProperties.map((check) => check(truth, index)),
       ...(scenario.thresholds ?? []).map((t) => checkThreshold(metrics, t))
     ]
     return { invariants, metrics, traceHash: world.history.traceHash(), historyLength: world.history.length } satisfies ScenarioOutcome

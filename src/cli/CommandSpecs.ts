@@ -10,10 +10,13 @@ const mutantList = Object.keys(MutantNames).join(", ")
 
 export const listSpec: CommandSpec = {
   name: "list",
-  summary: "List the scenarios starcoffee can run.",
-  usage: "starcoffee list [--json]",
-  options: { json: { type: "boolean" } },
-  flags: [["--json", "print the catalogue as JSON"]],
+  summary: "List the scenarios starcoffee can run, or with --mutants the deliberate defects it can switch on.",
+  usage: "starcoffee list [--mutants] [--json]",
+  options: { mutants: { type: "boolean" }, json: { type: "boolean" } },
+  flags: [
+    ["--mutants", "list the mutant registry (each switched on only by --mutant NAME) instead of the scenarios"],
+    ["--json", "print the list as JSON (mutants: an array of { name, description })"]
+  ],
   maxPositionals: 0
 }
 

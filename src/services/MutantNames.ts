@@ -21,7 +21,19 @@ export const MutantNames = {
    */
   "brew-lease-trusted": "make finishes a brew without checking whether another pod already made it (trusts its claim)",
   /** payment charges an order it has voided (a cancellation that arrived before the charge). */
-  "charge-after-void": "payment accepts a charge that arrives after the order was voided"
+  "charge-after-void": "payment accepts a charge that arrives after the order was voided",
+  /** payment announces a refund (PaymentCancelled) when it voids an order it never charged. */
+  "void-publishes-refund": "payment publishes a refund when it voids an order it never charged",
+  /** mypage shows "made" as soon as an order is placed and paid, before make has brewed it. */
+  "mypage-made-when-paid": "mypage shows an order as made once it is paid, before the coffee is made",
+  /** mypage shows a customer's pending cancellation as "rejected". */
+  "mypage-cancel-shows-rejected": "mypage shows an order whose customer asked to cancel it as rejected",
+  /** the gateway routes to every running pod of a service, ready or not. */
+  "gateway-ignores-readiness": "the gateway forwards to every running pod, including pods that are not ready",
+  /** order's circuit breaker never opens, whatever its window holds. */
+  "breaker-never-opens": "order's circuit breaker to payment never opens, whatever the failure rate",
+  /** order's bulkhead never gets back the slot of a payment call that timed out. */
+  "bulkhead-leaks-on-timeout": "order's pool of payment calls loses a slot for every call that timed out"
 } as const
 export type MutantName = keyof typeof MutantNames
 

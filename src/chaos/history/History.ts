@@ -1,8 +1,10 @@
 /**
  * History: the record of one run (in either world), in time order — client operations as
  * invoke / ok / fail / info (Jepsen's vocabulary: info means the outcome is unknown, e.g. a timeout),
- * domain events as published, faults, cluster changes and service notes (breaker transitions,
- * dead letters). Checkers read it after the run; its trace hash is the run's fingerprint:
+ * domain events as published, the deliveries a checker judges (`delivered`: an event handed to a
+ * consuming pod), where requests were routed (`route`: the first request a pod received in each of its
+ * readiness states), faults, cluster changes and service notes (breaker transitions and calls, dead
+ * letters). Checkers read it after the run; its trace hash is the run's fingerprint:
  * same code + same seed ⇒ same hash, in any process.
  */
 import { createHash, type Hash } from "node:crypto"
@@ -47,6 +49,14 @@ export type HistoryEntry =
     readonly target?: string
     readonly detail?: string
   }
+  /** An event handed to a consuming pod (the consumer group is the pod's service). */
+  | { readonly t: number; readonly type: "delivered"; readonly pod: string; readonly eventId: string }
+  /**
+   * A request routed to a pod (by the network: a client's, the gateway's or a service's call), recorded
+   * for the first request the pod receives after each change of its readiness — enough to tell whether
+   * any request reached it while it was not ready.
+   */
+  | { readonly t: number; readonly type: "route"; readonly pod: string }
   | { readonly t: number; readonly type: "cluster"; readonly action: string; readonly pod: string; readonly detail?: string }
   | { readonly t: number; readonly type: "note"; readonly note: SystemNote }
 

@@ -39,6 +39,12 @@ export interface RunTruth {
   readonly brokerPending: number
   readonly brokerLag: number
   readonly deadLetters: number
+  /**
+   * The history's order is the order things happened in (a simulated world records each entry in the
+   * step that made it). Absent or false: entries may be recorded late (a live world tails the bus),
+   * so checkers of the order of events do not judge it. Default: false.
+   */
+  readonly exactOrder?: boolean
 }
 
 export interface InvariantResult {

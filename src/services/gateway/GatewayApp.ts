@@ -2,12 +2,14 @@
  * The gateway: forwards /orders, /payments, /makes and /mypages to one of the target service's ready
  * endpoints, round-robin, and relays the answer. No endpoint → 503; the endpoint unreachable → 502;
  * no answer within the gateway timeout → 504; an unknown path → 404. Every error is a JSON body.
+ * Mutant living here: gateway-ignores-readiness (it picks among every running pod).
  */
 import { HttpBody, HttpClient, HttpClientRequest, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect } from "effect"
 import { checkHealth } from "../http/HealthApi.js"
 import type { PodApp } from "../http/HttpApiApp.js"
 import { toServerResponse } from "../http/InMemoryHttp.js"
+import { Mutants } from "../Mutants.js"
 import { makeRoundRobin, ServiceDirectory, type ServiceName } from "../ports/ServiceDirectory.js"
 import { timeoutFail } from "../resilience/Timeout.js"
 import type { ServiceDefinition } from "../ServiceDefinition.js"
@@ -20,7 +22,10 @@ const jsonError = (status: number, error: string, message: string) =>
   HttpServerResponse.unsafeJson({ error, message }, { status })
 
 export const gatewayApp = Effect.gen(function*() {
-  const directory = yield* ServiceDirectory
+  const ready = yield* ServiceDirectory
+  const directory = (yield* Mutants).has("gateway-ignores-readiness")
+    ? { endpoints: ready.running ?? ready.endpoints }
+    : ready
   const client = yield* HttpClient.HttpClient
   const pickers = new Map<ServiceName, ReturnType<typeof makeRoundRobin>>()
   const pickerFor = (service: ServiceName) => {

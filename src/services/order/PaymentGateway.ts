@@ -6,7 +6,9 @@
  * payment refuses the charge, is unreachable or answers an error, when it does not answer within the
  * timeout (610 ms by default, the seed's Hystrix setting), or at once while the breaker is open.
  * A timed-out call may still complete at payment; order then cancels the order, and payment refunds
- * (see OrderHandlers.ts and the note in docs/ARCHITECTURE.md).
+ * (see OrderHandlers.ts and the note in docs/ARCHITECTURE.md). The breaker's policy, every call it
+ * sees and every transition go to the SystemObserver, for the history's reference model of it.
+ * Mutants living here: breaker-never-opens, bulkhead-leaks-on-timeout.
  */
 import { HttpApiClient, HttpClient } from "@effect/platform"
 import { Context, Data, Effect, Layer, Option } from "effect"
@@ -14,6 +16,7 @@ import type { OrderId } from "../../domain/Ids.js"
 import type { Money } from "../../domain/Money.js"
 import type { Payment } from "../../domain/Payment.js"
 import { ChargeOrder, PaymentApi } from "../payment/PaymentApi.js"
+import { Mutants } from "../Mutants.js"
 import { PodIdentity } from "../ports/PodIdentity.js"
 import { makeRoundRobin, ServiceDirectory } from "../ports/ServiceDirectory.js"
 import { SystemObserver } from "../ports/SystemObserver.js"
@@ -53,14 +56,43 @@ export class PaymentGateway extends Context.Tag("starcoffee/order/PaymentGateway
           ? Effect.succeed(cached)
           : Effect.tap(makeClient(baseUrl), (client) => Effect.sync(() => clients.set(baseUrl, client)))
       }
-      const breaker = yield* CircuitBreaker.make("order→payment", {
+      const mutants = yield* Mutants
+      const name = "order→payment"
+      // Rejections noted: the first of each run of them, then one a second (a correct rejection changes
+      // nothing a model of the breaker tracks, so the rest would only lengthen the history).
+      let lastRejectionNoted = Number.NEGATIVE_INFINITY
+      const noted = (c: CircuitBreaker.BreakerCall) => {
+        if (c.outcome !== "rejected") lastRejectionNoted = Number.NEGATIVE_INFINITY
+        else if (Math.abs(c.startMillis - lastRejectionNoted) < 1_000) return false
+        else lastRejectionNoted = c.startMillis
+        return true
+      }
+      const breaker = yield* CircuitBreaker.make(name, {
         ...config.order.breaker,
         onTransition: (t) =>
-          observer.note({ _tag: "BreakerTransition", pod, breaker: t.name, from: t.from, to: t.to, reason: t.reason })
+          observer.note({ _tag: "BreakerTransition", pod, breaker: t.name, from: t.from, to: t.to, reason: t.reason, at: t.atMillis }),
+        onCall: (c) =>
+          !noted(c) ? Effect.void : observer.note({
+            _tag: "BreakerCall",
+            pod,
+            breaker: name,
+            outcome: c.outcome,
+            start: c.startMillis,
+            end: c.endMillis,
+            seq: [c.admittedSeq, c.completedSeq]
+          }),
+        ...(mutants.has("breaker-never-opens") ? { defect: "never-opens" } as const : {})
       })
+      yield* observer.note({ _tag: "BreakerConfigured", pod, breaker: name, policy: breaker.policy })
       const timeout = config.order.paymentTimeoutMillis
       const bulkhead = yield* Effect.makeSemaphore(config.order.maxConcurrentPaymentCalls)
       const maxCalls = config.order.maxConcurrentPaymentCalls
+      // Mutant bulkhead-leaks-on-timeout: the pool never gets back the slot of a call that timed out.
+      let leaked = 0
+      const leakOnTimeout = mutants.has("bulkhead-leaks-on-timeout")
+        ? <A>(effect: Effect.Effect<A, PaymentCallFailed>) =>
+          Effect.tapError(effect, (e) => e.reason === "timeout" ? bulkhead.resize(Math.max(0, maxCalls - ++leaked)) : Effect.void)
+        : <A>(effect: Effect.Effect<A, PaymentCallFailed>) => effect
 
       const call = (orderId: OrderId, amount: Money) =>
         nextEndpoint.pipe(
@@ -92,7 +124,7 @@ export class PaymentGateway extends Context.Tag("starcoffee/order/PaymentGateway
         breaker,
         charge: (orderId, amount) =>
           breaker.protect(
-            bulkhead.withPermitsIfAvailable(1)(call(orderId, amount)).pipe(
+            bulkhead.withPermitsIfAvailable(1)(leakOnTimeout(call(orderId, amount))).pipe(
               Effect.flatMap(Option.match({
                 onNone: () =>
                   Effect.fail(

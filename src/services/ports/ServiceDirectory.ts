@@ -11,6 +11,11 @@ export type ServiceName = (typeof ServiceNames)[number]
 export interface ServiceDirectoryShape {
   /** Base URLs ("http://order-1") of the service's ready endpoints, in a stable order. */
   readonly endpoints: (service: ServiceName) => Effect.Effect<ReadonlyArray<string>>
+  /**
+   * Base URLs of every pod of the service whose process runs, ready or not — what a caller that
+   * ignores readiness would use (the gateway-ignores-readiness mutant). Default: `endpoints`.
+   */
+  readonly running?: (service: ServiceName) => Effect.Effect<ReadonlyArray<string>>
 }
 
 export class ServiceDirectory extends Context.Tag("starcoffee/ServiceDirectory")<ServiceDirectory, ServiceDirectoryShape>() {

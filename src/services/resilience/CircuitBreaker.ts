@@ -232,6 +232,11 @@ export interface MakeOptions extends Partial<CircuitBreakerOptions> {
   readonly onTransition?: (transition: BreakerTransition) => Effect.Effect<void>
   /** Called for every call once it is over (a rejected call at once), after its transitions. Default: none. */
   readonly onCall?: (call: BreakerCall) => Effect.Effect<void>
+  /**
+   * A deliberate defect, for the mutant breaker-never-opens (services/MutantNames.ts): the Closed
+   * state never trips, whatever its window holds. Default: none.
+   */
+  readonly defect?: "never-opens"
 }
 
 export interface CircuitBreaker {
@@ -294,12 +299,12 @@ const validate = (name: string, o: CircuitBreakerOptions): string | undefined =>
 
 export const make = (name: string, options: MakeOptions = {}): Effect.Effect<CircuitBreaker> =>
   Effect.suspend(() => {
-    const { onCall, onTransition, ...overrides } = options
+    const { defect, onCall, onTransition, ...overrides } = options
     const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
     const o: CircuitBreakerOptions = { ...CircuitBreakerOptions.defaults, ...defined }
     const invalid = validate(name, o)
     if (invalid !== undefined) return Effect.dieMessage(`CircuitBreaker ${name}: ${invalid}`)
-    return Effect.map(PubSub.unbounded<BreakerTransition>(), (pubsub) => build(name, o, { onTransition, onCall }, pubsub))
+    return Effect.map(PubSub.unbounded<BreakerTransition>(), (pubsub) => build(name, o, { onTransition, onCall, defect }, pubsub))
   })
 
 /** Totals frozen when the breaker opened (resilience4j's Open keeps the metrics that opened it). */
@@ -310,7 +315,7 @@ interface Snapshot extends Totals {
 const build = (
   name: string,
   o: CircuitBreakerOptions,
-  hooks: Pick<MakeOptions, "onTransition" | "onCall">,
+  hooks: Pick<MakeOptions, "onTransition" | "onCall" | "defect">,
   pubsub: PubSub.PubSub<BreakerTransition>
 ): CircuitBreaker => {
   const r4j = o.semantics === "resilience4j"
@@ -320,7 +325,7 @@ const build = (
   const slowThreshold = o.slowCallRateThreshold
   const permitted = o.permittedNumberOfCallsInHalfOpenState
   const { isFailure, isIgnored } = o
-  const { onTransition, onCall } = hooks
+  const { defect, onCall, onTransition } = hooks
   const window: SlidingWindow =
     o.slidingWindowType === "count"
       ? countWindow(o.slidingWindowSize)
@@ -479,7 +484,7 @@ const build = (
     if (state !== "Closed" || outcome === Outcome.Ignored) return
     window.record(end, outcome === Outcome.Failure, slow)
     const totals = window.totals(end)
-    if (totals.calls < minimumCalls || totals.calls === 0) return
+    if (totals.calls < minimumCalls || totals.calls === 0 || defect === "never-opens") return
     const reason = tripReason(totals, "")
     if (reason !== undefined) transition("Open", end, reason)
   }

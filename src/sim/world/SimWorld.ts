@@ -6,6 +6,10 @@
  * Runs inside the kernel (SimRun.ts), which supplies the virtual clock and scheduler; each subsystem
  * draws from its own seed (chaos/Seeds.ts).
  *
+ * Besides what services publish and note, the history gets what the order checkers judge: make's
+ * receipt of PaymentApproved and OrderPlaced (RecordingBus.ts) and where requests were routed while
+ * pods changed readiness (RouteRecorder.ts).
+ *
  * Faults modelled: every verb of World — through SimCluster (kill, restart, hang, scale, roll),
  * SimNetwork (partition, slow, drop), SimBroker (outage, slow delivery, duplicates) and SimPod (clock
  * skew, CPU hog).
@@ -40,7 +44,7 @@ import { MypageService } from "../../services/mypage/MypageService.js"
 import { OrderService } from "../../services/order/OrderService.js"
 import { PaymentService } from "../../services/payment/PaymentService.js"
 import { EventBus } from "../../services/ports/EventBus.js"
-import { ServiceDirectory, type ServiceName } from "../../services/ports/ServiceDirectory.js"
+import { ServiceDirectory, type ServiceDirectoryShape, type ServiceName } from "../../services/ports/ServiceDirectory.js"
 import { type SystemNote, SystemObserver } from "../../services/ports/SystemObserver.js"
 import { defaultSagaConfig, SagaConfig, type SagaConfigShape } from "../../services/SagaConfig.js"
 import type { ServiceDefinition } from "../../services/ServiceDefinition.js"
@@ -51,6 +55,7 @@ import type { SharedPorts } from "../cluster/SimPod.js"
 import { History as HistoryLog } from "../../chaos/history/History.js"
 import { type NetworkOptions, SimNetwork } from "../network/SimNetwork.js"
 import { recordingBus } from "./RecordingBus.js"
+import { recordingResolver } from "./RouteRecorder.js"
 
 export const sagaServices: ReadonlyArray<ServiceDefinition> = [
   PaymentService,
@@ -59,6 +64,11 @@ export const sagaServices: ReadonlyArray<ServiceDefinition> = [
   MypageService,
   GatewayService
 ]
+
+/** Deliveries the order checkers judge, by consuming service: make's receipt of what it brews on. */
+const judgedDeliveries: Partial<Record<ServiceName, ReadonlySet<string>>> = {
+  make: new Set(["PaymentApproved", "OrderPlaced"])
+}
 
 export interface WorldOptions {
   /** Service configuration. Default: the seed's values (SagaConfig.ts). */
@@ -107,13 +117,20 @@ export class SimWorld implements World {
         note: (note: SystemNote) =>
           Effect.sync(() => history.record({ t: trueClock.unsafeCurrentTimeMillis(), type: "note", note }))
       }
+      const directory: ServiceDirectoryShape = {
+        endpoints: (service) => cluster!.directory.endpoints(service),
+        running: (service) =>
+          Effect.sync(() =>
+            cluster!.podsOf(service).filter((p) => p.phase === "Running" && p.containerRunning).map((p) => `http://${p.address}`)
+          )
+      }
       const shared = (address: string): Context.Context<SharedPorts> => {
         const service = address.slice(0, address.lastIndexOf("-")) as ServiceName
         return Context.empty().pipe(
           Context.merge(disk.database(service)),
-          Context.add(EventBus, recordingBus(broker.bus, history, address, trueClock)),
+          Context.add(EventBus, recordingBus(broker.bus, history, address, trueClock, judgedDeliveries[service])),
           Context.add(HttpClient.HttpClient, network.clientFor(service)),
-          Context.add(ServiceDirectory, cluster!.directory),
+          Context.add(ServiceDirectory, directory),
           Context.add(SagaConfig, config),
           Context.add(Mutants, mutants),
           Context.add(SystemObserver, observer)
@@ -123,7 +140,10 @@ export class SimWorld implements World {
         ? { podSeed: (service: ServiceName, address: string) => deriveSeed(seeds.services[service], address) }
         : {}
       cluster = new SimCluster(scope, shared, history, { ...options.cluster, ...podSeed })
-      network.setResolver(cluster.resolve)
+      network.setResolver(recordingResolver(cluster.resolve, history, (address) => {
+        const pod = cluster!.pod(address)
+        return pod === undefined ? undefined : { ready: pod.ready, since: pod.readyChangedAt }
+      }, () => trueClock.unsafeCurrentTimeMillis()))
       for (const definition of sagaServices) {
         yield* cluster.deploy(definition, options.replicas?.[definition.name] ?? 1)
       }
@@ -241,7 +261,8 @@ export class SimWorld implements World {
         outboxBacklog: backlog,
         brokerPending: snapshot.totalPending,
         brokerLag: snapshot.totalLag,
-        deadLetters: deadLetters.length
+        deadLetters: deadLetters.length,
+        exactOrder: true
       } satisfies RunTruth
     }).pipe(Effect.orDie)
 }

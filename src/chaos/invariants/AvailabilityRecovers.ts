@@ -1,0 +1,100 @@
+/**
+ * Once faults heal, availability returns to its fault-free level within a bound — a property of any
+ * schedule. From the history: the faults heal at the last fault's end; the cluster has recovered once,
+ * from then on, every service has a ready pod again and no rollout is under way (restarts, crash-loop
+ * back-offs and rollouts are the cluster's to take); the services then get a bound to recover
+ * themselves — `RECOVERY_MILLIS` plus the longest breaker wait the history's breakers were configured
+ * with. The orders placed after that must be accepted at least as often as those placed before the
+ * first fault, less `TOLERANCE`. A service that stays unavailable once everything around it is well
+ * (a leaked pool, a breaker stuck open) breaks it. Judged only with enough orders on both sides. Pure.
+ */
+import type { HistoryEntry } from "../history/History.js"
+import { notJudged, serviceOf } from "./HistoryFacts.js"
+import type { InvariantResult, RunTruth } from "./RunTruth.js"
+
+const NAME = "availability recovers after faults heal"
+/** Time the services get to recover once the cluster has, besides their breakers' wait. */
+export const RECOVERY_MILLIS = 10_000
+/** How far below the fault-free availability the recovered availability may be. */
+export const TOLERANCE = 0.1
+/** Fewest orders placed on each side for a verdict. */
+const MIN_BEFORE = 10
+const MIN_AFTER = 20
+
+type Outcome = Extract<HistoryEntry, { type: "ok" | "fail" | "info" }>
+
+/** When the last fault ended, and when the first started; undefined without faults. */
+const faultSpan = (history: ReadonlyArray<HistoryEntry>) => {
+  let first = Number.POSITIVE_INFINITY
+  let last = Number.NEGATIVE_INFINITY
+  for (const e of history) {
+    if (e.type !== "fault") continue
+    if (e.phase === "start") first = Math.min(first, e.t)
+    if (e.phase === "end") last = Math.max(last, e.t)
+  }
+  return Number.isFinite(first) ? { first, healed: Math.max(first, last) } : undefined
+}
+
+/**
+ * The first instant at or after `healed` when every service has a ready pod and no rollout is under
+ * way; undefined if that never happened before the run ended.
+ */
+const clusterRecoveredAt = (history: ReadonlyArray<HistoryEntry>, healed: number): number | undefined => {
+  const ready = new Map<string, boolean>()
+  const services = new Set<string>()
+  const rolling = new Set<string>()
+  const settled = () =>
+    rolling.size === 0 && [...services].every((s) => [...ready].some(([pod, r]) => r && serviceOf(pod) === s))
+  let checked = false
+  for (const e of history) {
+    if (e.t >= healed && !checked) {
+      checked = true
+      if (settled()) return healed
+    }
+    if (e.type !== "cluster") continue
+    if (e.action === "ready") {
+      ready.set(e.pod, true)
+      services.add(serviceOf(e.pod))
+    } else if (e.action === "unready" || e.action === "terminating" || e.action === "terminated") {
+      ready.set(e.pod, false)
+    } else if (e.action === "rollout") {
+      rolling.add(e.pod)
+    } else if (e.action === "rollout-complete") {
+      rolling.delete(e.pod)
+    }
+    if (checked && settled()) return e.t
+  }
+  return !checked && settled() ? healed : undefined
+}
+
+const availability = (outcomes: ReadonlyArray<Outcome>) => outcomes.filter((o) => o.type === "ok").length / outcomes.length
+
+export const availabilityRecovers = (truth: RunTruth): InvariantResult => {
+  const span = faultSpan(truth.history)
+  if (span === undefined) return notJudged(NAME, "liveness", "no fault was injected")
+  const recovered = clusterRecoveredAt(truth.history, span.healed)
+  if (recovered === undefined) {
+    return notJudged(NAME, "liveness", "the run ended before every service had a ready pod again and every rollout was done")
+  }
+  let longestWait = 0
+  for (const e of truth.history) {
+    if (e.type === "note" && e.note._tag === "BreakerConfigured") longestWait = Math.max(longestWait, e.note.policy.waitMillis)
+  }
+  const from = recovered + RECOVERY_MILLIS + longestWait
+  const places = truth.history.filter((e): e is Outcome => (e.type === "ok" || e.type === "fail" || e.type === "info") && e.op === "place")
+  const before = places.filter((o) => o.t - o.latencyMs < span.first)
+  const after = places.filter((o) => o.t - o.latencyMs >= from)
+  if (before.length < MIN_BEFORE || after.length < MIN_AFTER) {
+    return notJudged(NAME, "liveness", `too few orders placed before the first fault (${before.length}) or from ${from} ms on (${after.length})`)
+  }
+  const baseline = availability(before)
+  const recoveredLevel = availability(after)
+  const ok = recoveredLevel >= baseline - TOLERANCE
+  return {
+    name: NAME,
+    kind: "liveness",
+    ok,
+    detail: `${recoveredLevel.toFixed(2)} of ${after.length} orders accepted from ${from} ms on (cluster recovered at ${recovered} ms), ` +
+      `${ok ? "back to" : "below"} the fault-free ${baseline.toFixed(2)} of ${before.length}${ok ? "" : ` less ${TOLERANCE}`}`
+  }
+}

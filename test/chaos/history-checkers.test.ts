@@ -1,0 +1,148 @@
+/**
+ * The order-of-events checkers and schedule properties on hand-made histories: the edges of what
+ * they accept and refuse, and when they do not judge at all.
+ */
+import { describe, expect, it } from "vitest"
+import type { HistoryEntry } from "../../src/chaos/history/History.js"
+import { answersAgree } from "../../src/chaos/invariants/AnswersAgree.js"
+import { availabilityRecovers } from "../../src/chaos/invariants/AvailabilityRecovers.js"
+import { coffeeAfterReceipts } from "../../src/chaos/invariants/CoffeeAfterReceipts.js"
+import { mypageShowsStatusesTheOrderHad } from "../../src/chaos/invariants/MypageStatuses.js"
+import { refundAfterCharge } from "../../src/chaos/invariants/RefundAfterCharge.js"
+import { routedOnlyToReady } from "../../src/chaos/invariants/RoutedToReady.js"
+import type { OrderTruth, PaymentTruth, RunTruth } from "../../src/chaos/invariants/RunTruth.js"
+
+const truth = (history: ReadonlyArray<HistoryEntry>, more: Partial<RunTruth> = {}): RunTruth => ({
+  history,
+  orders: [],
+  payments: [],
+  makes: [],
+  mypages: [],
+  outboxBacklog: {},
+  brokerPending: 0,
+  brokerLag: 0,
+  deadLetters: 0,
+  exactOrder: true,
+  ...more
+})
+const event = (t: number, kind: string, orderId: number): HistoryEntry => ({
+  t,
+  type: "event",
+  stream: "s",
+  eventId: `${kind}:${orderId}`,
+  kind,
+  orderId,
+  pod: "x-0"
+})
+const delivered = (t: number, pod: string, kind: string, orderId: number): HistoryEntry => ({ t, type: "delivered", pod, eventId: `${kind}:${orderId}` })
+const status = (t: number, orderId: number, shown: string): HistoryEntry => ({
+  t,
+  type: "ok",
+  process: 0,
+  op: "status",
+  orderId,
+  status: 200,
+  latencyMs: 1,
+  detail: shown
+})
+const cluster = (t: number, action: string, pod: string): HistoryEntry => ({ t, type: "cluster", action, pod })
+const order = (orderId: number, s: string): OrderTruth => ({ orderId, status: s, price: 1000 })
+const payment = (orderId: number, s: string): PaymentTruth => ({ orderId, amount: 1000, status: s, refunds: s === "Refunded" ? 1 : 0 })
+
+describe("each coffee after make received its payment and order", () => {
+  it("needs both receipts by a make pod before the CoffeeMade", () => {
+    const both = [delivered(1, "make-0", "PaymentApproved", 1), delivered(2, "make-1", "OrderPlaced", 1), event(3, "CoffeeMade", 1)]
+    expect(coffeeAfterReceipts(truth(both)).ok).toBe(true)
+    const early = [delivered(1, "make-0", "PaymentApproved", 1), event(2, "CoffeeMade", 1), delivered(3, "make-0", "OrderPlaced", 1)]
+    expect(coffeeAfterReceipts(truth(early))).toMatchObject({ ok: false, detail: expect.stringMatching(/^1 orders .*: 1$/) })
+    const elsewhere = [delivered(1, "mypage-0", "PaymentApproved", 1), delivered(2, "make-0", "OrderPlaced", 1), event(3, "CoffeeMade", 1)]
+    expect(coffeeAfterReceipts(truth(elsewhere)).ok).toBe(false)
+  })
+
+  it("is not judged where the history's order is not exact", () => {
+    expect(coffeeAfterReceipts(truth([event(1, "CoffeeMade", 1)], { exactOrder: false })).detail).toMatch(/^not judged/)
+  })
+})
+
+describe("each refund after a charge", () => {
+  it("accepts a refund published before its charge when payment's record shows it was charged, not a refund of a void", () => {
+    const outOfOrder = [event(1, "PaymentCancelled", 1), event(2, "PaymentApproved", 1)]
+    expect(refundAfterCharge(truth(outOfOrder, { payments: [payment(1, "Refunded")] })).ok).toBe(true)
+    expect(refundAfterCharge(truth([event(1, "PaymentCancelled", 1)], { payments: [payment(1, "Voided")] })).ok).toBe(false)
+    expect(refundAfterCharge(truth([event(1, "PaymentApproved", 1), event(2, "PaymentCancelled", 1)])).ok).toBe(true)
+  })
+})
+
+describe("customer answers agree with what was recorded", () => {
+  it("a status needs the event that justifies it published before the answer", () => {
+    expect(answersAgree(truth([event(1, "OrderPlaced", 1), status(2, 1, "placed")])).ok).toBe(true)
+    expect(answersAgree(truth([status(1, 1, "placed"), event(2, "OrderPlaced", 1)])).ok).toBe(false)
+    expect(answersAgree(truth([event(1, "OrderPlaced", 1), status(2, 1, "made")])).ok).toBe(false)
+    expect(answersAgree(truth([status(1, 1, "unknown")])).ok).toBe(true)
+  })
+
+  it("an order accepted after order rejected it disagrees", () => {
+    const rejected: HistoryEntry = { t: 1, type: "note", note: { _tag: "PaymentCallFailed", pod: "order-0", orderId: 1, reason: "timeout" } }
+    const accepted: HistoryEntry = { t: 2, type: "ok", process: 0, op: "place", orderId: 1, status: 201, latencyMs: 5 }
+    expect(answersAgree(truth([rejected, accepted])).ok).toBe(false)
+  })
+})
+
+describe("mypage shows only statuses the order had", () => {
+  it("judges by the order's own record; a Pending order is not judged", () => {
+    const check = (s: string, shown: string, history: ReadonlyArray<HistoryEntry> = []) =>
+      mypageShowsStatusesTheOrderHad(truth([...history, status(9, 1, shown)], { orders: [order(1, s)] })).ok
+    expect(check("Made", "made")).toBe(true)
+    expect(check("Made", "cancelling")).toBe(false)
+    expect(check("Made", "cancelling", [event(1, "OrderCancelled", 1)])).toBe(true)
+    expect(check("Cancelled", "made")).toBe(false)
+    expect(check("Cancelled", "rejected")).toBe(false)
+    expect(check("Rejected", "placed")).toBe(false)
+    expect(check("Placed", "rejected")).toBe(false)
+    expect(check("Placed", "made")).toBe(true)
+    expect(check("Pending", "rejected")).toBe(true)
+  })
+})
+
+describe("requests routed only to ready pods", () => {
+  it("a request in the millisecond its pod stopped being ready is fine, one later is not", () => {
+    const life = [cluster(0, "create", "order-1"), cluster(0, "ready", "order-1"), cluster(50, "unready", "order-1")]
+    expect(routedOnlyToReady(truth([...life, { t: 50, type: "route", pod: "order-1" }])).ok).toBe(true)
+    const late = routedOnlyToReady(truth([...life, { t: 51, type: "route", pod: "order-1" }]))
+    expect(late).toMatchObject({ ok: false, detail: expect.stringContaining("order-1 at 51 ms (not ready since 50 ms)") })
+    const early = routedOnlyToReady(truth([cluster(0, "create", "order-2"), { t: 3, type: "route", pod: "order-2" }]))
+    expect(early).toMatchObject({ ok: false, detail: expect.stringContaining("never ready yet") })
+  })
+
+  it("is not judged without recorded routing", () => {
+    expect(routedOnlyToReady(truth([cluster(0, "create", "order-1")])).detail).toMatch(/^not judged/)
+  })
+})
+
+describe("availability recovers after faults heal", () => {
+  const place = (invokedAt: number, ok: boolean): HistoryEntry =>
+    ok
+      ? { t: invokedAt + 5, type: "ok", process: 0, op: "place", orderId: invokedAt, status: 201, latencyMs: 5 }
+      : { t: invokedAt + 5, type: "fail", process: 0, op: "place", status: 503, latencyMs: 5 }
+  const fault = (t: number, phase: "start" | "end"): HistoryEntry => ({ t, type: "fault", phase, fault: "x" })
+  const base = [cluster(0, "create", "order-0"), cluster(0, "ready", "order-0")]
+  const before = Array.from({ length: 10 }, (_, i) => place(i * 100, true))
+  const after = (ok: (i: number) => boolean) => Array.from({ length: 20 }, (_, i) => place(30_000 + i * 100, ok(i)))
+
+  it("compares the orders placed once the cluster and the services had time to recover with those before the first fault", () => {
+    const history = [...base, ...before, fault(2_000, "start"), fault(5_000, "end")]
+    expect(availabilityRecovers(truth([...history, ...after(() => true)])).ok).toBe(true)
+    expect(availabilityRecovers(truth([...history, ...after((i) => i % 10 !== 0)])).ok).toBe(true) // 0.9: within the tolerance
+    expect(availabilityRecovers(truth([...history, ...after((i) => i % 4 !== 0)])).ok).toBe(false) // 0.75
+  })
+
+  it("waits for every service to have a ready pod again before the bound starts", () => {
+    const down = [...base, ...before, fault(2_000, "start"), cluster(2_000, "unready", "order-0"), fault(3_000, "end")]
+    const backLate = [cluster(25_000, "ready", "order-0"), ...after((i) => i >= 10)] // orders 30.0–31.9 s; from = 35 s
+    expect(availabilityRecovers(truth([...down, ...backLate])).detail).toMatch(/^not judged: too few orders/)
+  })
+
+  it("is not judged without faults", () => {
+    expect(availabilityRecovers(truth([...base, ...before])).detail).toMatch(/^not judged/)
+  })
+})
