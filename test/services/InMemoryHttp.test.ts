@@ -16,10 +16,12 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Deferred, Effect, Exit, Fiber, Layer, Option, Schema, Stream } from "effect"
+import { Cause, Context, Deferred, Effect, Exit, Fiber, Layer, Option, Schema, Stream } from "effect"
+import { httpApiApp } from "../../src/services/http/HttpApiApp.js"
 import {
   makeAppClient,
   makeClient,
+  makeFiberHandler,
   makeHandler,
   respond,
   toClientResponse,
@@ -375,4 +377,74 @@ describe("InMemoryHttp", () => {
     expect(created.qty).toBe(1)
     expect(missing).toBeInstanceOf(ThingNotFound)
   })
+})
+
+// ---- makeFiberHandler: one fiber per request ---------------------------------------------------
+
+class PodName extends Context.Tag("test/PodName")<PodName, string>() {}
+
+class WhoAmI extends Schema.Class<WhoAmI>("WhoAmI")({ pod: Schema.String, span: Schema.String }) {}
+
+const WhoApi = HttpApi.make("who").add(HttpApiGroup.make("who").add(HttpApiEndpoint.get("who", "/who").addSuccess(WhoAmI)))
+const WhoLive = HttpApiBuilder.api(WhoApi).pipe(Layer.provide(HttpApiBuilder.group(WhoApi, "who", (handlers) =>
+  handlers.handle("who", () =>
+    Effect.gen(function*() {
+      const span = yield* Effect.option(Effect.currentSpan)
+      return new WhoAmI({ pod: yield* PodName, span: Option.match(span, { onNone: () => "none", onSome: (s) => s.name }) })
+    }))
+)))
+
+/** Serves `request` the way a simulated pod does: forked on a fiber of its own, awaited by the caller. */
+const onOwnFiber = <A>(effect: Effect.Effect<A>) => Effect.flatMap(Effect.fork(effect), Fiber.join)
+
+describe("makeFiberHandler", () => {
+  it.scoped("answers every request exactly as makeHandler does", () =>
+    Effect.gen(function*() {
+      const app = yield* httpApiApp(ApiLive)
+      const perFiber = yield* makeFiberHandler(app)
+      const scoped = yield* makeHandler(app)
+      const requests = [
+        HttpClientRequest.post("http://things/things").pipe(HttpClientRequest.bodyUnsafeJson({ name: "cup", qty: 3 })),
+        HttpClientRequest.get("http://things/things/t-1"),
+        HttpClientRequest.get("http://things/things/nope"),
+        HttpClientRequest.post("http://things/things").pipe(HttpClientRequest.bodyUnsafeJson({ name: "cup", qty: "x" })),
+        HttpClientRequest.post("http://things/things").pipe(HttpClientRequest.bodyText("{nope", "application/json")),
+        HttpClientRequest.get("http://things/boom"),
+        HttpClientRequest.get("http://things/quit"),
+        HttpClientRequest.get("http://things/nowhere")
+      ]
+      const answer = (handler: typeof perFiber, request: HttpClientRequest.HttpClientRequest) =>
+        Effect.flatMap(onOwnFiber(handler(toServerRequest(request, new URL(request.url)))), (response) => {
+          const client = toClientResponse(request, response)
+          return Effect.map(client.text, (text) => ({ status: client.status, type: client.headers["content-type"], text }))
+        })
+      for (const request of requests) {
+        expect(yield* answer(perFiber, request)).toEqual(yield* answer(scoped, request))
+      }
+      expect((yield* answer(perFiber, requests[0]!)).status).toBe(201)
+      expect((yield* answer(perFiber, requests[2]!)).status).toBe(404)
+      expect((yield* answer(perFiber, requests[3]!)).status).toBe(400)
+      expect((yield* answer(perFiber, requests[5]!)).status).toBe(500)
+    }).pipe(Effect.provide(HttpServer.layerContext)))
+
+  it.scoped("runs the app with the pod's context and its own, without the caller's pre-response handlers", () =>
+    Effect.gen(function*() {
+      // the name the handler's layer was built with is overridden by the pod's, as with makeHandler
+      const app = yield* httpApiApp(WhoLive).pipe(Effect.provideService(PodName, "at-build"))
+      const handler = yield* makeFiberHandler(app).pipe(Effect.provideService(PodName, "who-0"))
+      yield* HttpApp.appendPreResponseHandler((_request, response) =>
+        Effect.succeed(HttpServerResponse.setHeader(response, "x-caller", "leaked"))
+      )
+      const request = HttpClientRequest.get("http://who/who")
+      const response = yield* onOwnFiber(handler(toServerRequest(request, new URL(request.url))))
+      expect(response.status).toBe(200)
+      expect(response.headers["x-caller"]).toBeUndefined()
+      const body = JSON.parse(yield* toClientResponse(request, response).text) as { pod: string; span: string }
+      expect(body.pod).toBe("who-0")
+      // the tracer is on here: the platform's tracer middleware still makes the request's server span
+      expect(body.span).toBe("http.server GET")
+      // with the tracer off, no span is made for the request
+      const untraced = yield* onOwnFiber(handler(toServerRequest(request, new URL(request.url))).pipe(Effect.withTracerEnabled(false)))
+      expect(JSON.parse(yield* toClientResponse(request, untraced).text).span).not.toBe("http.server GET")
+    }).pipe(Effect.provide(HttpServer.layerContext)))
 })

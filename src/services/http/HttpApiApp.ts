@@ -4,18 +4,36 @@
  * then hand the app requests — in memory in the sim world, from a Node server in the live world.
  */
 import { HttpApiBuilder, type HttpApi, type HttpApp, HttpServer, HttpServerError, HttpServerResponse } from "@effect/platform"
-import { Effect, Layer, type Scope } from "effect"
+import { type Context, Effect, Layer, type Scope } from "effect"
 
 /** An app that needs nothing but the request (and a per-request scope). */
 export type PodApp = HttpApp.Default<never, never>
+
+const providedBy = Symbol.for("starcoffee/PodApp/providedBy")
+
+/**
+ * What an app made by `httpApiApp` provides to each request: its inner app and the context it runs
+ * with. A server that sets up a context per request anyway (InMemoryHttp's per-fiber handler) merges
+ * this context once, when it starts, and runs the inner app — the same app, without providing the
+ * same context again on every request.
+ */
+export interface ProvidedApp {
+  readonly app: HttpApp.Default<unknown, unknown>
+  readonly context: Context.Context<never>
+}
+
+/** The inner app and context of an app made by `httpApiApp`; undefined for any other app. */
+export const providedApp = (app: PodApp): ProvidedApp | undefined => (app as { [providedBy]?: ProvidedApp })[providedBy]
 
 export const httpApiApp = <E, R>(api: Layer.Layer<HttpApi.Api, E, R>): Effect.Effect<PodApp, E, R | Scope.Scope> =>
   Effect.gen(function*() {
     const context = yield* Layer.build(
       Layer.mergeAll(api, HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer, HttpServer.layerContext)
     )
-    const app = yield* HttpApiBuilder.httpApp.pipe(Effect.provide(context))
-    return app.pipe(Effect.catchAllDefect(unreadableBody), Effect.provide(context)) as PodApp
+    const app = (yield* HttpApiBuilder.httpApp.pipe(Effect.provide(context))).pipe(Effect.catchAllDefect(unreadableBody))
+    const provided = app.pipe(Effect.provide(context)) as PodApp
+    const inner: ProvidedApp = { app, context: context as Context.Context<never> }
+    return Object.assign(provided, { [providedBy]: inner })
   })
 
 /**

@@ -11,9 +11,9 @@
  *   Bytes ⇄ text conversion is lazy and done at most once per message.
  * - the conversions client request → server request → (app) → server response → client response,
  *   and client response → server response for a gateway that relays a downstream answer;
- * - `respond` / `makeHandler`: running an `HttpApp` the way the platform's servers do
- *   (`HttpApp.toHandled`: per-request scope, pre-response handlers, tracer middleware, failures and
- *   defects turned into responses by `HttpServerError.causeResponse`);
+ * - `respond` / `makeHandler` / `makeFiberHandler`: running an `HttpApp` the way the platform's
+ *   servers do (`HttpApp.toHandled`: per-request scope, pre-response handlers, tracer middleware,
+ *   failures and defects turned into responses by `HttpServerError.causeResponse`);
  * - `makeClient` / `makeAppClient`: an `HttpClient` over such a dispatch function.
  *
  * Not carried in memory: `Stream` and `FormData` bodies (a server request's reads die with
@@ -31,6 +31,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as IncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -47,6 +48,7 @@ import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import { type PodApp, providedApp } from "./HttpApiApp.js"
 
 // ---------------------------------------------------------------------------------------------
 // bodies
@@ -528,6 +530,55 @@ export const makeHandler = <E, R>(
         Context.add(context, HttpServerRequest.HttpServerRequest, request)
       ) as Effect.Effect<HttpServerResponse.HttpServerResponse>
   })
+
+const tracerOff = () => true
+
+/**
+ * `makeHandler` for a server that runs each request on a fiber of its own (as the Node server does,
+ * and as simulated pods do): instead of scoping the request's context around the app, the handler
+ * sets it on its fiber — the serving pod's context, the request, no pre-response handlers of the
+ * caller — and leaves it there, so the fiber must run nothing else afterwards. An app made by
+ * `httpApiApp` has its own context merged into the pod's once, here, instead of providing it on every
+ * request. With the tracer off, the platform's tracer middleware is switched off for the request
+ * (`HttpMiddleware.currentTracerDisabledWhen`): with no tracer it only makes no-op spans, at the
+ * price of a URL parse and a copy of the headers per request. Responses and failures are otherwise
+ * exactly `makeHandler`'s (`HttpApp.toHandled`).
+ */
+export const makeFiberHandler = (
+  podApp: PodApp,
+  options?: RespondOptions
+): Effect.Effect<(request: HttpServerRequest.HttpServerRequest) => Effect.Effect<HttpServerResponse.HttpServerResponse>> =>
+  Effect.map(Effect.context<never>(), (podContext) => {
+    const inner = providedApp(podApp)
+    const app = (inner?.app ?? podApp) as PodApp
+    const context = inner === undefined ? podContext : Context.merge(podContext, inner.context)
+    return (request) =>
+      Effect.withFiberRuntime((fiber) => {
+        const traced = fiber.getFiberRef(FiberRef.currentTracerEnabled)
+        const requestContext = Context.add(context, HttpServerRequest.HttpServerRequest, request)
+        const settable = fiber as unknown as Partial<SettableFiber>
+        if (typeof settable.setFiberRef !== "function") {
+          // Only Effect's own fiber runtime has the setter; anything else sets the refs as effects.
+          return Effect.zipRight(
+            Effect.all([
+              FiberRef.set(FiberRef.currentContext, requestContext),
+              FiberRef.set(HttpApp.currentPreResponseHandlers, noHandlers),
+              traced ? Effect.void : FiberRef.set(HttpMiddleware.currentTracerDisabledWhen, tracerOff)
+            ], { discard: true }),
+            serve(app, request, options)
+          ) as Effect.Effect<HttpServerResponse.HttpServerResponse>
+        }
+        settable.setFiberRef(FiberRef.currentContext, requestContext)
+        settable.setFiberRef(HttpApp.currentPreResponseHandlers, noHandlers)
+        if (!traced) settable.setFiberRef(HttpMiddleware.currentTracerDisabledWhen, tracerOff)
+        return serve(app, request, options) as Effect.Effect<HttpServerResponse.HttpServerResponse>
+      })
+  })
+
+/** Effect's fiber runtime sets a fiber ref of the running fiber in place (what `FiberRef.set` does). */
+interface SettableFiber {
+  setFiberRef<A>(fiberRef: FiberRef.FiberRef<A>, value: A): void
+}
 
 // ---------------------------------------------------------------------------------------------
 // clients

@@ -9,7 +9,7 @@
  */
 import { Cause, Effect, Either, Schema } from "effect"
 import { type EventEnvelope, EventEnvelopeJson } from "../../domain/Events.js"
-import { type BusEntry, EventBus, Streams } from "../ports/EventBus.js"
+import { type BusEntry, type BusUnavailable, EventBus, Streams } from "../ports/EventBus.js"
 import { PodIdentity } from "../ports/PodIdentity.js"
 import { SystemObserver } from "../ports/SystemObserver.js"
 import { SagaConfig } from "../SagaConfig.js"
@@ -47,6 +47,8 @@ export interface Subscription<R> {
   readonly handle: (envelope: EventEnvelope, entry: BusEntry) => Effect.Effect<void, unknown, R>
 }
 
+const acknowledge = Effect.succeed(true)
+
 const describeParseError = (error: unknown): string => {
   const text = String((error as { message?: unknown })?.message ?? error)
   return text.length > 500 ? `${text.slice(0, 500)}…` : text
@@ -66,28 +68,38 @@ export const runConsumer = <R>(subscription: Subscription<R>) =>
         JSON.stringify({ stream: entry.stream, id: entry.id, group, consumer: pod, reason, body: entry.body })
       ).pipe(Effect.zipRight(observer.note({ _tag: "DeadLettered", pod, stream: entry.stream, id: entry.id, reason })))
 
-    /** Processes one entry; returns true when it may be acknowledged. */
-    const processEntry = (entry: BusEntry) =>
-      Effect.gen(function*() {
-        const decoded = decodeEnvelope(entry.body)
-        if (Either.isLeft(decoded)) {
-          yield* deadLetter(entry, `malformed message: ${describeParseError(decoded.left)}`)
-          return true
-        }
-        const outcome = yield* Effect.exit(subscription.handle(decoded.right, entry))
-        if (outcome._tag === "Success") return true
-        if (Cause.isInterruptedOnly(outcome.cause)) return yield* Effect.interrupt
-        if (entry.deliveryCount >= config.maxDeliveries) {
-          yield* deadLetter(entry, `handler failed ${entry.deliveryCount} times: ${Cause.pretty(outcome.cause).split("\n")[0]}`)
-          return true
-        }
-        yield* Effect.logWarning(`handler failed for ${entry.stream} ${entry.id}; left pending`)
-        return false
-      })
+    /** What happens to an entry whose handler failed: dead-lettered past maxDeliveries, else left pending. */
+    const handlerFailed = (entry: BusEntry, cause: Cause.Cause<unknown>): Effect.Effect<boolean, BusUnavailable> => {
+      if (Cause.isInterruptedOnly(cause)) return Effect.interrupt
+      if (entry.deliveryCount >= config.maxDeliveries) {
+        return Effect.as(
+          deadLetter(entry, `handler failed ${entry.deliveryCount} times: ${Cause.pretty(cause).split("\n")[0]}`),
+          true
+        )
+      }
+      return Effect.as(Effect.logWarning(`handler failed for ${entry.stream} ${entry.id}; left pending`), false)
+    }
 
-    const processBatch = (entries: ReadonlyArray<BusEntry>) =>
-      Effect.gen(function*() {
-        if (entries.length === 0) return
+    /** Processes one entry; returns true when it may be acknowledged. */
+    const processEntry = (entry: BusEntry): Effect.Effect<boolean, BusUnavailable, R> => {
+      const decoded = decodeEnvelope(entry.body)
+      if (Either.isLeft(decoded)) {
+        return Effect.as(deadLetter(entry, `malformed message: ${describeParseError(decoded.left)}`), true)
+      }
+      return Effect.flatMap(
+        Effect.exit(subscription.handle(decoded.right, entry)),
+        (outcome) => outcome._tag === "Success" ? acknowledge : handlerFailed(entry, outcome.cause)
+      )
+    }
+
+    const processBatch = (entries: ReadonlyArray<BusEntry>): Effect.Effect<void, BusUnavailable, R> => {
+      if (entries.length === 0) return Effect.void
+      if (entries.length === 1) {
+        // The common case: one entry per wake-up.
+        const entry = entries[0]!
+        return Effect.flatMap(processEntry(entry), (ok) => ok ? bus.ack(entry.stream, group, [entry.id]) : Effect.void)
+      }
+      return Effect.gen(function*() {
         const done = new Map<string, Array<string>>()
         for (const entry of entries) {
           if (yield* processEntry(entry)) {
@@ -98,6 +110,7 @@ export const runConsumer = <R>(subscription: Subscription<R>) =>
         }
         for (const [stream, ids] of done) yield* bus.ack(stream, group, ids)
       })
+    }
 
     const backoff = Effect.sleep(config.retryBackoffMillis)
     const retrying = <A, E, R2>(effect: Effect.Effect<A, E, R2>) =>

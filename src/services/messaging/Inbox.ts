@@ -15,16 +15,18 @@ export const inboxMigration = Effect.gen(function*() {
  * Runs `effect` once per event id, inside a transaction with the inbox record. Returns whether it ran
  * (false: a duplicate, already processed).
  */
-export const processOnce = <E, R>(group: string, eventId: string, effect: Effect.Effect<void, E, R>) =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    return yield* sql.withTransaction(
-      Effect.gen(function*() {
-        const inserted = yield* sql<{ event_id: string }>`INSERT INTO inbox (event_id, group_name) VALUES (${eventId}, ${group})
-          ON CONFLICT DO NOTHING RETURNING event_id`
-        if (inserted.length === 0) return false
-        yield* effect
-        return true
-      })
-    )
-  }) as Effect.Effect<boolean, E | SqlError, R | SqlClient.SqlClient>
+export const processOnce = <E, R>(
+  group: string,
+  eventId: string,
+  effect: Effect.Effect<void, E, R>
+): Effect.Effect<boolean, E | SqlError, R | SqlClient.SqlClient> =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    sql.withTransaction(
+      Effect.flatMap(
+        sql<{ event_id: string }>`INSERT INTO inbox (event_id, group_name) VALUES (${eventId}, ${group})
+          ON CONFLICT DO NOTHING RETURNING event_id`,
+        (inserted) => inserted.length === 0 ? duplicate : Effect.as(effect, true)
+      )
+    ))
+
+const duplicate = Effect.succeed(false)

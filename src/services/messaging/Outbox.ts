@@ -9,7 +9,8 @@
  * pod dies first, the lease expires and any relay claims them (see OutboxRelay.ts).
  */
 import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Context, Effect } from "effect"
 import { type DomainEvent, envelope, type EventEnvelope } from "../../domain/Events.js"
 import type { EventId } from "../../domain/Ids.js"
 import { Streams } from "../ports/EventBus.js"
@@ -62,24 +63,33 @@ const noRows: ReadonlyArray<OutboxRow> = []
  * transaction that changes the state; after that transaction commits, hand the rows it returns to the
  * relay with `notifyRelay`.
  */
-export const appendToOutbox = (events: ReadonlyArray<DomainEvent>, causationId: EventId | null) =>
-  Effect.gen(function*() {
-    if (events.length === 0) return noRows
-    const sql = yield* SqlClient.SqlClient
-    const { pod } = yield* PodIdentity
-    const lease = (yield* SagaConfig).messaging.relayLeaseMillis
-    const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-    const rows: Array<OutboxRow> = []
-    for (const event of events) {
-      const env = envelope(event, now, causationId)
-      const stream = streamOf(event)
-      const body = encodeEnvelope(env)
-      const inserted = yield* sql<{ seq: number }>`INSERT INTO outbox (stream, event_id, body, claimed_by, claimed_until)
-        VALUES (${stream}, ${env.eventId}, ${body}, ${pod}, ${now + lease}) RETURNING seq`
-      rows.push({ seq: inserted[0]!.seq, stream, body })
-    }
-    return rows
-  })
+export const appendToOutbox = (
+  events: ReadonlyArray<DomainEvent>,
+  causationId: EventId | null
+): Effect.Effect<ReadonlyArray<OutboxRow>, SqlError, SqlClient.SqlClient | PodIdentity | SagaConfig> =>
+  events.length === 0 ? Effect.succeed(noRows) : Effect.clockWith((clock) =>
+    Effect.contextWithEffect((context: Context.Context<SqlClient.SqlClient | PodIdentity | SagaConfig>) => {
+      const sql = Context.get(context, SqlClient.SqlClient)
+      const { pod } = Context.get(context, PodIdentity)
+      const lease = Context.get(context, SagaConfig).messaging.relayLeaseMillis
+      const now = clock.unsafeCurrentTimeMillis()
+      const rows: Array<OutboxRow> = []
+      const insert = (event: DomainEvent) => {
+        const env = envelope(event, now, causationId)
+        const stream = streamOf(event)
+        const body = encodeEnvelope(env)
+        return Effect.map(
+          sql<{ seq: number }>`INSERT INTO outbox (stream, event_id, body, claimed_by, claimed_until)
+        VALUES (${stream}, ${env.eventId}, ${body}, ${pod}, ${now + lease}) RETURNING seq`,
+          (inserted) => {
+            rows.push({ seq: inserted[0]!.seq, stream, body })
+            return rows
+          }
+        )
+      }
+      return events.length === 1 ? insert(events[0]!) : Effect.as(Effect.forEach(events, insert, { discard: true }), rows)
+    })
+  )
 
 /** Hands rows appended by a committed transaction to this pod's relay and wakes it. */
 export const notifyRelay = (rows: ReadonlyArray<OutboxRow>) =>

@@ -16,12 +16,16 @@
  */
 import { SqlClient } from "@effect/sql"
 import { Effect } from "effect"
-import { EventBus } from "../ports/EventBus.js"
+import type { SqlError } from "@effect/sql/SqlError"
+import { EventBus, type EventBusShape } from "../ports/EventBus.js"
 import { PodIdentity } from "../ports/PodIdentity.js"
 import { SagaConfig } from "../SagaConfig.js"
 import { OutboxSignal, type OutboxRow } from "./OutboxSignal.js"
 
 const BATCH = 100
+
+/** What a relay round runs on. */
+type RelayContext = SqlClient.SqlClient | EventBus | PodIdentity | SagaConfig
 
 /** Outcome of a round: rows published, and whether a publish failed (the rest was left). */
 interface RoundResult {
@@ -29,20 +33,27 @@ interface RoundResult {
   readonly failed: boolean
 }
 
+const notPublished = Effect.succeed(false)
+
+/** Publishes one row; false when the bus is unavailable. */
+const publishRow = (bus: EventBusShape, row: OutboxRow): Effect.Effect<boolean> =>
+  bus.publish(row.stream, row.body).pipe(Effect.as(true), Effect.catchTag("BusUnavailable", () => notPublished))
+
 /** Publishes rows in order until one fails; returns the rows published. */
-const publishAll = (rows: ReadonlyArray<OutboxRow>) =>
-  Effect.gen(function*() {
-    const bus = yield* EventBus
-    const published: Array<number> = []
-    for (const row of rows) {
-      const ok = yield* bus.publish(row.stream, row.body).pipe(
-        Effect.as(true),
-        Effect.catchTag("BusUnavailable", () => Effect.succeed(false))
-      )
-      if (!ok) break
-      published.push(row.seq)
+const publishAll = (rows: ReadonlyArray<OutboxRow>): Effect.Effect<Array<number>, never, EventBus> =>
+  Effect.flatMap(EventBus, (bus) => {
+    if (rows.length === 1) {
+      const row = rows[0]!
+      return Effect.map(publishRow(bus, row), (ok) => ok ? [row.seq] : [])
     }
-    return published
+    return Effect.gen(function*() {
+      const published: Array<number> = []
+      for (const row of rows) {
+        if (!(yield* publishRow(bus, row))) break
+        published.push(row.seq)
+      }
+      return published
+    })
   })
 
 /** Releases this pod's claims, so that the next round (here or on another pod) retries them in order. */
@@ -54,18 +65,17 @@ const releaseOwnClaims = Effect.gen(function*() {
 
 /** Publishes rows handed over after their commit (claimed by this pod at insert) and deletes them. */
 const publishHandedOff = (rows: ReadonlyArray<OutboxRow>) =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
+  Effect.flatMap(SqlClient.SqlClient, (sql) => {
     const sorted = rows.length > 1 ? [...rows].sort((a, b) => a.seq - b.seq) : rows
-    const published = yield* publishAll(sorted)
-    if (published.length > 0) {
-      yield* published.length === 1
+    return Effect.flatMap(publishAll(sorted), (published) => {
+      const result: RoundResult = { published: published.length, failed: published.length < sorted.length }
+      const deleted = published.length === 0
+        ? Effect.void
+        : published.length === 1
         ? sql`DELETE FROM outbox WHERE seq = ${published[0]!}`
         : sql`DELETE FROM outbox WHERE seq IN ${sql.in(published)}`
-    }
-    const failed = published.length < sorted.length
-    if (failed) yield* releaseOwnClaims
-    return { published: published.length, failed } satisfies RoundResult
+      return Effect.as(result.failed ? Effect.zipRight(deleted, releaseOwnClaims) : deleted, result)
+    })
   })
 
 /**
@@ -115,23 +125,27 @@ export const runOutboxRelay = Effect.gen(function*() {
   /** Take back this pod's own claims in the next claiming round (at start and after a failure). */
   let takeOwn = true
   let lastClaimAt = Number.NEGATIVE_INFINITY
-  while (true) {
-    const round = Effect.gen(function*() {
-      const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-      // While taking back own claims, handed-over rows are among them: the claiming round publishes them.
-      const handed = yield* signal.takeHandedOff
-      let published = 0
-      if (!takeOwn && handed.length > 0) {
-        const result = yield* publishHandedOff(handed)
-        if (result.failed) return { published: result.published, failed: true } satisfies RoundResult
-        published = result.published
-        if (now - lastClaimAt < pollMillis) return { published, failed: false } satisfies RoundResult
-      }
-      lastClaimAt = now
-      const claimed = yield* relayOnce(BATCH, takeOwn)
-      return { published: published + claimed.published, failed: claimed.failed, full: claimed.published === BATCH }
+  type Round = RoundResult & { readonly full?: boolean }
+  const claimRound = (now: number, published: number): Effect.Effect<Round, SqlError, RelayContext> => {
+    lastClaimAt = now
+    return Effect.map(relayOnce(BATCH, takeOwn), (claimed) => ({
+      published: published + claimed.published,
+      failed: claimed.failed,
+      full: claimed.published === BATCH
+    }))
+  }
+  // Publish what was handed over; claim too when nothing was (the poll) or a poll interval has passed.
+  // While taking back own claims, handed-over rows are among them: the claiming round publishes them.
+  const round: Effect.Effect<Round, SqlError, RelayContext> = Effect.clockWith((clock) =>
+    Effect.flatMap(signal.takeHandedOff, (handed) => {
+      const now = clock.unsafeCurrentTimeMillis()
+      if (takeOwn || handed.length === 0) return claimRound(now, 0)
+      return Effect.flatMap(publishHandedOff(handed), (result) =>
+        result.failed || now - lastClaimAt < pollMillis ? Effect.succeed(result) : claimRound(now, result.published))
     })
-    const result: RoundResult & { readonly full?: boolean } = yield* round.pipe(
+  )
+  while (true) {
+    const result: Round = yield* round.pipe(
       Effect.catchAllCause((cause) =>
         Effect.logWarning("outbox relay round failed", cause).pipe(Effect.as({ published: -1, failed: true }))
       )

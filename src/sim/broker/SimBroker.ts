@@ -191,46 +191,46 @@ export const unsafeMake = (options: SimBrokerOptions = {}): SimBrokerShape => {
       let deadline = NaN
 
       // Check, deliver or register a waiter, all in one synchronous step (no publish can slip between).
-      const attempt = withNow((now) =>
-        Effect.sync((): Step => {
-          if (faults.outage) return DOWN
-          if (Number.isNaN(deadline)) deadline = now + blockMillis
-          const out: Array<BusEntry> = []
-          for (const group of groups) group.deliver(consumer, limit, now, out)
-          if (out.length > 0) {
-            counters.delivered += out.length
-            return { _tag: "Done", entries: out }
-          }
-          let millis = deadline - now
-          if (!(millis > 0)) return NOTHING
-          for (const group of groups) {
-            const visibleAt = group.nextVisibleAt(now)
-            if (visibleAt !== undefined && visibleAt - now < millis) millis = visibleAt - now
-          }
-          return { _tag: "Wait", waiter: waiters.register(watched), millis }
-        })
-      )
-      // Woken by an append to a watched stream or an outage; otherwise by the timer.
-      // (On the kernel's clock: one raw timer and one async wait, no racing fibers.)
-      const wait = (step: Step): Effect.Effect<Step> => {
-        if (step._tag !== "Wait") return Effect.succeed(step)
-        const waiter = step.waiter
-        return Effect.as(
-          wakeOrTimeout(step.millis, (wake) => (waiter.listen(wake) ? () => waiter.unlisten() : undefined)),
-          step
-        )
+      const attempt = (now: number): Step => {
+        if (faults.outage) return DOWN
+        if (Number.isNaN(deadline)) deadline = now + blockMillis
+        const out: Array<BusEntry> = []
+        for (const group of groups) group.deliver(consumer, limit, now, out)
+        if (out.length > 0) {
+          counters.delivered += out.length
+          return { _tag: "Done", entries: out }
+        }
+        let millis = deadline - now
+        if (!(millis > 0)) return NOTHING
+        for (const group of groups) {
+          const visibleAt = group.nextVisibleAt(now)
+          if (visibleAt !== undefined && visibleAt - now < millis) millis = visibleAt - now
+        }
+        return { _tag: "Wait", waiter: waiters.register(watched), millis }
       }
-      const release = (step: Step): Effect.Effect<void> =>
-        step._tag === "Wait" ? Effect.sync(() => waiters.unregister(step.waiter)) : Effect.void
-      const loop: Effect.Effect<ReadonlyArray<BusEntry>, BusUnavailable> = Effect.flatMap(
-        Effect.acquireUseRelease(attempt, wait, release),
-        (step) =>
-          step._tag === "Done"
-            ? Effect.succeed(step.entries)
-            : step._tag === "Down"
-            ? unavailable("XREADGROUP")
-            : Effect.suspend(() => loop)
-      )
+      // Woken by an append to a watched stream or an outage (which unregisters the waiter), or by the
+      // timer or an interruption (which unregister it here); then check again. On the kernel's clock
+      // the wait is one raw timer and one async wait: no racing fibers, no finalizer.
+      const wait = (waiter: Waiter, millis: number): Effect.Effect<boolean> =>
+        wakeOrTimeout(millis, (wake) =>
+          waiter.listen(wake)
+            ? () => {
+              waiter.unlisten()
+              waiters.unregister(waiter)
+            }
+            : undefined)
+      const again = (): Effect.Effect<ReadonlyArray<BusEntry>, BusUnavailable> => loop
+      const loop: Effect.Effect<ReadonlyArray<BusEntry>, BusUnavailable> = withNow((now) => {
+        const step = attempt(now)
+        switch (step._tag) {
+          case "Done":
+            return Effect.succeed(step.entries)
+          case "Down":
+            return unavailable("XREADGROUP")
+          case "Wait":
+            return Effect.flatMap(wait(step.waiter, step.millis), again)
+        }
+      })
       return loop
     })
 

@@ -20,7 +20,7 @@
 import { HttpClientRequest, type HttpServerRequest, type HttpServerResponse } from "@effect/platform"
 import { Context, Deferred, Effect, Exit, Fiber, FiberId, Scope } from "effect"
 import { sample } from "../../services/Distribution.js"
-import { makeHandler, toServerRequest } from "../../services/http/InMemoryHttp.js"
+import { makeFiberHandler, toServerRequest } from "../../services/http/InMemoryHttp.js"
 import { OutboxSignal } from "../../services/messaging/OutboxSignal.js"
 import { PodIdentity } from "../../services/ports/PodIdentity.js"
 import type { ServiceDefinition, ServicePorts } from "../../services/ServiceDefinition.js"
@@ -40,6 +40,7 @@ export type SharedPorts = Exclude<ServicePorts, PodIdentity | OutboxSignal>
 interface Container {
   readonly scope: Scope.CloseableScope
   readonly context: Context.Context<ServicePorts>
+  /** Serves a request on the calling fiber, which must be the request's own (see makeFiberHandler). */
   readonly handler: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<HttpServerResponse.HttpServerResponse>
   /** Completed when the process is gone: held requests then get a reset. */
   readonly gone: Deferred.Deferred<void>
@@ -127,7 +128,7 @@ export class SimPod implements Endpoint {
         Context.add(OutboxSignal, signal)
       ) as Context.Context<ServicePorts>
       const app = yield* this.runtime.around(this.definition.app.pipe(Effect.provide(context), Scope.extend(scope)))
-      const handler = yield* makeHandler(app)
+      const handler = yield* makeFiberHandler(app)
       const container: Container = { scope, context, handler, gone: yield* Deferred.make<void>(), workers: undefined }
       this.container = container
       this.cpu = new PodCpu(this.spec.resources.requestMillicores, this.spec.resources.limitMillicores)
