@@ -50,5 +50,5 @@ describe("scenario catalogue", () => {
     expect([...fresh.keys()].sort()).toEqual(scenarios.map((s) => s.name).sort())
     for (const [name, hash] of hashes) expect(fresh.get(name), name).toBe(hash)
     expect(hashes.size).toBe(scenarios.length)
-  }, 300_000)
+  }, 900_000)
 })
