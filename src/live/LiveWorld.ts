@@ -6,7 +6,8 @@
  * (LinkFaults.ts says which toxic each becomes), duplicate deliveries to the event tail, clock skew
  * and CPU hogs to the replica's process over its IPC channel. Every verb runs on the run's clock.
  *
- * Faults modelled: every fault of the World interface; the autoscaler follows each order replica's
+ * Faults modelled: every fault of the World interface but the in-service ones (SQL latency and
+ * failure, handler delays, crash points), which answer Skipped "not supported live"; the autoscaler follows each order replica's
  * real CPU use (LiveAutoscaler.ts).
  */
 import type { HttpClient } from "@effect/platform"
@@ -167,6 +168,15 @@ export class LiveWorld implements World {
       pod.hog = 0
       pod.container?.send({ type: "hog", fraction: 0 })
     })
+
+  // ---- inside the services: not injectable into real processes ------------------------------------
+
+  private readonly notLive = Effect.succeed(skipped("not supported live (in-service faults are sim-only)"))
+  readonly sqlSlow = () => this.notLive
+  readonly sqlFail = () => this.notLive
+  readonly delayHandlers = () => this.notLive
+  readonly crashAfter = () => this.notLive
+  readonly uncrash = () => Effect.void
 
   readonly healAll = (): Effect.Effect<void> =>
     Effect.gen(this, function*() {

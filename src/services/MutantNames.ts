@@ -33,7 +33,13 @@ export const MutantNames = {
   /** order's circuit breaker never opens, whatever its window holds. */
   "breaker-never-opens": "order's circuit breaker to payment never opens, whatever the failure rate",
   /** order's bulkhead never gets back the slot of a payment call that timed out. */
-  "bulkhead-leaks-on-timeout": "order's pool of payment calls loses a slot for every call that timed out"
+  "bulkhead-leaks-on-timeout": "order's pool of payment calls loses a slot for every call that timed out",
+  /** make swallows a failed handler (its transaction rolled back), so the event is acked and lost: SqlFail. */
+  "make-acks-failed-event": "make acknowledges an event whose handling failed (a SQL error), so the event is lost",
+  /** make commits its decision and writes its outbox in a second transaction: a crash between loses the events. */
+  "make-outbox-apart": "make writes its outbox in a second transaction after committing its decision",
+  /** make gives up an event whose handling takes over a second and acks it: slow SQL loses events. */
+  "make-drops-slow-event": "make gives up (and acknowledges) an event whose handling takes over a second"
 } as const
 export type MutantName = keyof typeof MutantNames
 

@@ -5,10 +5,12 @@
  * Faults modelled here: kill a pod, hang a pod, crash-restart a container, scale a Deployment, roll
  * a Deployment to a new version (with or without readiness), take a service down (replicas 0), slow a link
  * (latency), partition two groups (symmetric or one-way), drop requests on a link, broker outage,
- * slow broker delivery, duplicate deliveries, clock skew and drift on a pod, a CPU hog on a pod.
+ * slow broker delivery, duplicate deliveries, clock skew and drift on a pod, a CPU hog on a pod; and
+ * inside the services (BUGGIFY, sim only): SQL statements that take time (SqlSlow) or fail (SqlFail),
+ * handlers delayed between their steps (HandlerDelay), a pod crashed after its Nth step (CrashPoint).
  */
 import { Schema } from "effect"
-import { Distribution } from "../../services/Distribution.js"
+import { describe as describeDistribution, Distribution } from "../../services/Distribution.js"
 import { ServiceNames } from "../../services/ports/ServiceDirectory.js"
 
 const Service = Schema.Literal(...ServiceNames)
@@ -45,6 +47,23 @@ export const Fault = Schema.Union(
     replica: Schema.optionalWith(Schema.Int, { default: () => 0 }),
     /** Share of the replica's CPU taken by the hog, in [0, 0.99]. */
     fraction: Schema.Number.pipe(Schema.between(0, 0.99))
+  }),
+  /** Each SQL statement of the service first waits a drawn time. */
+  Schema.TaggedStruct("SqlSlow", { service: Service, latency: Distribution }),
+  /** Each SQL statement of the service fails with this probability and SQLite error. */
+  Schema.TaggedStruct("SqlFail", {
+    service: Service,
+    probability: Schema.Number.pipe(Schema.between(0, 1)),
+    /** Default: SQLITE_BUSY. */
+    code: Schema.optionalWith(Schema.Literal("SQLITE_BUSY", "SQLITE_IOERR"), { default: () => "SQLITE_BUSY" as const })
+  }),
+  /** The service's handlers wait a drawn time at each step: event received, publish, ack, outgoing call. */
+  Schema.TaggedStruct("HandlerDelay", { service: Service, latency: Distribution }),
+  /** The replica crashes (in place) right after its next `afterSteps` steps of work, if the fault lasts that long. */
+  Schema.TaggedStruct("CrashPoint", {
+    service: Service,
+    replica: Schema.optionalWith(Schema.Int, { default: () => 0 }),
+    afterSteps: Schema.Int.pipe(Schema.positive())
   })
 )
 export type Fault = typeof Fault.Type
@@ -87,5 +106,13 @@ export const describeFault = (fault: Fault): string => {
       return `clock of ${fault.service}#${fault.replica} ${fault.offsetMillis >= 0 ? "+" : ""}${fault.offsetMillis} ms${fault.driftPerSecond ? ` drifting ${fault.driftPerSecond * 1000} ms/s` : ""}`
     case "CpuHog":
       return `CPU hog on ${fault.service}#${fault.replica} (${Math.round(fault.fraction * 100)} %)`
+    case "SqlSlow":
+      return `SQL of ${fault.service} slow ${describeDistribution(fault.latency)}`
+    case "SqlFail":
+      return `SQL of ${fault.service} fails ${fault.code} p=${fault.probability}`
+    case "HandlerDelay":
+      return `handlers of ${fault.service} delayed ${describeDistribution(fault.latency)} per step`
+    case "CrashPoint":
+      return `crash ${fault.service}#${fault.replica} after ${fault.afterSteps} steps`
   }
 }

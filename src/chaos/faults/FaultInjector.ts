@@ -64,6 +64,20 @@ export const applyFault = (world: World, fault: Fault): Effect.Effect<Applied> =
       )
     case "CpuHog":
       return Effect.map(world.hogCpu(fault, fault.fraction), (o) => targeted(o, world.unhogCpu))
+    case "SqlSlow":
+      return Effect.map(world.sqlSlow(fault.service, fault.latency), (o) => targeted(o, () => Effect.asVoid(world.sqlSlow(fault.service, undefined))))
+    case "SqlFail":
+      return Effect.map(
+        world.sqlFail(fault.service, { probability: fault.probability, code: fault.code }),
+        (o) => targeted(o, () => Effect.asVoid(world.sqlFail(fault.service, undefined)))
+      )
+    case "HandlerDelay":
+      return Effect.map(
+        world.delayHandlers(fault.service, fault.latency),
+        (o) => targeted(o, () => Effect.asVoid(world.delayHandlers(fault.service, undefined)))
+      )
+    case "CrashPoint":
+      return Effect.map(world.crashAfter(fault, fault.afterSteps), (o) => targeted(o, world.uncrash))
   }
 }
 

@@ -8,7 +8,9 @@
  *   processes — kill, restart, hang / release a replica; scale; roll (with or without readiness);
  *   network   — partition (symmetric or one-way) / repair; slow a link; drop on a link;
  *   broker    — down / up; slow delivery; duplicate deliveries;
- *   pods      — skew a replica's clock (offset and drift); hog a replica's CPU.
+ *   pods      — skew a replica's clock (offset and drift); hog a replica's CPU;
+ *   services  — inside the services (FoundationDB's BUGGIFY in spirit): SQL statements that take time
+ *               or fail, handlers delayed between their steps, a replica crashed after its Nth step.
  *
  * Every verb is an Effect run on the world's own clock (virtual in sim, real in live). Verbs that
  * aim at a replica answer whether they found one: a fault with no target is recorded as skipped.
@@ -43,6 +45,12 @@ export interface ClockSkew {
   readonly offsetMillis: number
   /** Rate the clock gains from the moment of the skew (0.01: 10 ms per second, 1 % fast). Default: 0. */
   readonly driftPerSecond?: number
+}
+
+/** A failing SQL statement: how often, and with which SQLite error. */
+export interface SqlFailureSpec {
+  readonly probability: number
+  readonly code: "SQLITE_BUSY" | "SQLITE_IOERR"
 }
 
 /** A HorizontalPodAutoscaler on a service (the seed's `--cpu-percent=5 --min=1 --max=3`). */
@@ -100,10 +108,23 @@ export interface World {
   readonly hogCpu: (target: ReplicaRef, fraction: number) => Effect.Effect<Targeted>
   readonly unhogCpu: (target: string) => Effect.Effect<void>
 
+  // ---- inside the services (the sim world; the live one answers Skipped) -----------------------
+  /** Each SQL statement of the service first waits a drawn time; `undefined` ends it. */
+  readonly sqlSlow: (service: ServiceName, latency: Distribution | undefined) => Effect.Effect<Targeted>
+  /** Each SQL statement of the service fails with this probability and error; `undefined` ends it. */
+  readonly sqlFail: (service: ServiceName, failure: SqlFailureSpec | undefined) => Effect.Effect<Targeted>
+  /** The service's handlers wait a drawn time at each step (event received, publish, ack, outgoing call). */
+  readonly delayHandlers: (service: ServiceName, latency: Distribution | undefined) => Effect.Effect<Targeted>
+  /** The replica's process dies right after its next `steps` steps of work, unless `uncrash` comes first. */
+  readonly crashAfter: (target: ReplicaRef, steps: number) => Effect.Effect<Targeted>
+  /** Disarms the crash point `crashAfter` set on this target (nothing if it fired). */
+  readonly uncrash: (target: string) => Effect.Effect<void>
+
   // ---- everything ------------------------------------------------------------------------------
   /**
    * Heals every fault at once: links repaired and restored, broker up and prompt, no duplicates,
-   * hung replicas released, clocks true, CPUs free, every service back to at least one replica.
+   * hung replicas released, clocks true, CPUs free, in-service faults off and crash points disarmed,
+   * every service back to at least one replica.
    * The liveness phase starts with it (TigerBeetle's transition to liveness mode).
    */
   readonly healAll: () => Effect.Effect<void>

@@ -4,10 +4,12 @@
  * its outbox. An instant brew (the default) is made in the transaction that decides it; a brew that
  * takes time is recorded with this pod's claim in that transaction and finished by the brewer
  * (MakeBrewer.ts) after the brew time, unless a cancel got there first.
- * Mutants living here: cancel-publishes-made, make-on-payment-only, make-no-inbox.
+ * Mutants living here: cancel-publishes-made, make-on-payment-only, make-no-inbox, make-acks-failed-event,
+ * make-outbox-apart, make-drops-slow-event.
  */
 import { SqlClient } from "@effect/sql"
 import { Effect, Either, Option } from "effect"
+import type { DomainEvent } from "../../domain/Events.js"
 import type { EventId, OrderId } from "../../domain/Ids.js"
 import { CoffeeMade, type EventEnvelope } from "../../domain/Events.js"
 import * as Make from "../../domain/Make.js"
@@ -60,6 +62,11 @@ const onEvent = (brewer: Brewer | undefined) => (envelope: EventEnvelope) =>
     const sql = yield* SqlClient.SqlClient
     const orderId = envelope.event.orderId
     let rows: ReadonlyArray<OutboxRow> = []
+    // Mutant make-outbox-apart: the events are written to the outbox in a second transaction.
+    const outboxApart = mutants.has("make-outbox-apart")
+    let apart: ReadonlyArray<DomainEvent> = []
+    const toOutbox = (events: ReadonlyArray<DomainEvent>) =>
+      outboxApart ? Effect.sync(() => (apart = events, [] as ReadonlyArray<OutboxRow>)) : appendToOutbox(events, envelope.eventId)
     let brew = undefined as { readonly orderId: OrderId; readonly millis: number } | undefined
     const apply = Effect.gen(function*() {
       const current = Option.getOrElse(yield* findMake(orderId), () => Make.waiting(orderId))
@@ -80,15 +87,22 @@ const onEvent = (brewer: Brewer | undefined) => (envelope: EventEnvelope) =>
       if (brewer !== undefined && current.status === "Waiting" && next.status === "Made") {
         // The decision to brew, held while the coffee brews (MakeBrewer.ts finishes it).
         brew = { orderId, millis: yield* holdForBrewing(next, envelope.eventId) }
-        rows = yield* appendToOutbox(events.filter((e) => e._tag !== "CoffeeMade"), envelope.eventId)
+        rows = yield* toOutbox(events.filter((e) => e._tag !== "CoffeeMade"))
         return
       }
       const brewed = events.filter((e) => e._tag === "CoffeeMade").length
       if (next !== current || brewed > 0) yield* saveMake(next, brewed)
-      rows = yield* appendToOutbox(events, envelope.eventId)
+      rows = yield* toOutbox(events)
     })
-    if (mutants.has("make-no-inbox")) yield* sql.withTransaction(apply)
-    else yield* processOnce(GROUP, envelope.eventId, apply)
+    let handled: Effect.Effect<unknown, unknown, any> = mutants.has("make-no-inbox")
+      ? sql.withTransaction(apply)
+      : processOnce(GROUP, envelope.eventId, apply)
+    // Mutant make-acks-failed-event: a handler that failed (its transaction rolled back) counts as handled.
+    if (mutants.has("make-acks-failed-event")) handled = Effect.catchAll(handled, () => Effect.void)
+    // Mutant make-drops-slow-event: an event whose handling takes over a second is given up as handled.
+    if (mutants.has("make-drops-slow-event")) handled = Effect.timeoutTo(handled, { duration: 1_000, onTimeout: () => undefined, onSuccess: (a) => a })
+    yield* handled
+    if (outboxApart && apart.length > 0) rows = yield* sql.withTransaction(appendToOutbox(apart, envelope.eventId))
     yield* notifyRelay(rows)
     if (brewer !== undefined && brew !== undefined) yield* brewer.start(brew.orderId, brew.millis)
   })

@@ -1,23 +1,30 @@
 /**
  * SimDisk: each service's SQLite database, in memory, owned by the simulated node rather than by a
  * pod — so a pod that is killed and restarted finds its data again, as with a persistent volume.
- * Migrations run once, when the disk is created.
+ * Migrations run once, when the disk is created. Each database has its in-service SQL faults
+ * (SqlFaults.ts); the checkers' reads (`query`) are exempt from them.
+ *
+ * Faults modelled: SQL latency and failure per service (SqlFaults.ts).
  */
 import { SqlClient } from "@effect/sql"
 import * as Migrator from "@effect/sql/Migrator"
 import { Context, Effect, type Scope } from "effect"
 import type { ServiceName } from "../../services/ports/ServiceDirectory.js"
 import type { ServiceDefinition } from "../../services/ServiceDefinition.js"
-import { makeSimSqlClient } from "./SimSql.js"
+import { makeSimSqlClientWith } from "./SimSql.js"
+import { SqlFaults, sqlFaultsExempt } from "./SqlFaults.js"
 
 export type ServiceDatabase = Context.Context<SqlClient.SqlClient>
 
 const runMigrations = Migrator.make({})
 
 /** Opens one in-memory database for a service and migrates it. */
-export const openDatabase = (definition: ServiceDefinition): Effect.Effect<ServiceDatabase, never, Scope.Scope> =>
+export const openDatabase = (
+  definition: ServiceDefinition,
+  faults?: SqlFaults
+): Effect.Effect<ServiceDatabase, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const context = Context.make(SqlClient.SqlClient, yield* makeSimSqlClient)
+    const context = Context.make(SqlClient.SqlClient, yield* makeSimSqlClientWith(faults))
     if (Object.keys(definition.migrations).length > 0) {
       yield* runMigrations({ loader: Migrator.fromRecord(definition.migrations) }).pipe(
         Effect.provide(context),
@@ -28,13 +35,22 @@ export const openDatabase = (definition: ServiceDefinition): Effect.Effect<Servi
   })
 
 export class SimDisk {
-  constructor(private readonly databases: ReadonlyMap<ServiceName, ServiceDatabase>) {}
+  constructor(
+    private readonly databases: ReadonlyMap<ServiceName, ServiceDatabase>,
+    private readonly faults: ReadonlyMap<ServiceName, SqlFaults> = new Map()
+  ) {}
 
   static make(definitions: ReadonlyArray<ServiceDefinition>): Effect.Effect<SimDisk, never, Scope.Scope> {
+    const faults = new Map(definitions.map((d) => [d.name, new SqlFaults()] as const))
     return Effect.map(
-      Effect.forEach(definitions, (d) => Effect.map(openDatabase(d), (db) => [d.name, db] as const)),
-      (pairs) => new SimDisk(new Map(pairs))
+      Effect.forEach(definitions, (d) => Effect.map(openDatabase(d, faults.get(d.name)), (db) => [d.name, db] as const)),
+      (pairs) => new SimDisk(new Map(pairs), faults)
     )
+  }
+
+  /** The in-service SQL faults of a service's database. */
+  sqlFaults(service: ServiceName): SqlFaults | undefined {
+    return this.faults.get(service)
   }
 
   database(service: ServiceName): ServiceDatabase {
@@ -45,6 +61,6 @@ export class SimDisk {
 
   /** Runs a query against a service's database (for checkers reading the services' truth). */
   query<A, E>(service: ServiceName, effect: Effect.Effect<A, E, SqlClient.SqlClient>): Effect.Effect<A, E> {
-    return Effect.provide(effect, this.database(service))
+    return Effect.provide(Effect.locally(effect, sqlFaultsExempt, true), this.database(service))
   }
 }

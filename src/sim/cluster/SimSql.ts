@@ -23,12 +23,15 @@
  *
  * Errors are the stock client's: `SqlError` "Failed to prepare statement " / "Failed to execute
  * statement"; `SqlClient.SafeIntegers` is honoured. No spans: simulated runs keep the tracer off.
+ *
+ * Faults modelled: SQL statements that take time or fail (SqlFaults.ts), before each `sql`-tag statement.
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlClient, type SqlConnection, Statement } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
 import { Context, Effect, Exit, FiberRef, type Scope, Stream } from "effect"
 import { createRequire } from "node:module"
+import type { SqlFaults } from "./SqlFaults.js"
 
 type Connection = SqlConnection.Connection
 
@@ -211,7 +214,10 @@ class DbLock {
 }
 
 /** Makes the client over a fresh in-memory SQLite database, closed with the scope. */
-export const makeSimSqlClient: Effect.Effect<SqlClient.SqlClient, never, Scope.Scope> = Effect.gen(function*() {
+export const makeSimSqlClient: Effect.Effect<SqlClient.SqlClient, never, Scope.Scope> = Effect.suspend(() => makeSimSqlClientWith())
+
+/** The same, with the service's in-service SQL faults (latency, failure) applied before each statement. */
+export const makeSimSqlClientWith = (faults?: SqlFaults): Effect.Effect<SqlClient.SqlClient, never, Scope.Scope> => Effect.gen(function*() {
   const native = new NativeConnection(
     yield* Effect.acquireRelease(Effect.sync(() => openNative(":memory:")), (db) => Effect.sync(() => db.close()))
   )
@@ -240,6 +246,12 @@ export const makeSimSqlClient: Effect.Effect<SqlClient.SqlClient, never, Scope.S
     attempt(() => native.run(sql, params, safeIntegersOf(context)))
   class SimStatement extends Primitive {
     override commit(): Effect.Effect<ReadonlyArray<any>, SqlError> {
+      // An in-service fault (SqlFaults.ts): latency or failure before the statement.
+      const gate = faults?.gate
+      return gate === undefined ? this.commitNow() : Effect.zipRight(gate, Effect.suspend(() => this.commitNow()))
+    }
+
+    commitNow(): Effect.Effect<ReadonlyArray<any>, SqlError> {
       return Effect.withFiberRuntime((fiber) => {
         if (this.transformRows !== undefined || fiber.getFiberRef(Statement.currentTransformer)._tag === "Some") {
           return super.commit()

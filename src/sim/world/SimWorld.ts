@@ -12,11 +12,13 @@
  *
  * Faults modelled: every verb of World — through SimCluster (kill, restart, hang, scale, roll),
  * SimNetwork (partition, slow, drop), SimBroker (outage, slow delivery, duplicates) and SimPod (clock
- * skew, CPU hog).
+ * skew, CPU hog); inside the services, through each database's SqlFaults (SQL latency and failure),
+ * each service's HandlerDelays (handler latency between steps) and each pod's PodScheduler (crash
+ * points: the pod crashes in place right after its Nth step).
  */
 import { HttpClient } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
-import { Context, Effect, type Scope } from "effect"
+import { Context, Effect, Runtime, type Scope } from "effect"
 import type { History } from "../../chaos/history/History.js"
 import type { RunTruth } from "../../chaos/invariants/RunTruth.js"
 import type { RunSeeds } from "../../chaos/Seeds.js"
@@ -28,6 +30,7 @@ import {
   type NodeName,
   type ReplicaRef,
   skipped,
+  type SqlFailureSpec,
   type Targeted,
   type World
 } from "../../chaos/world/World.js"
@@ -51,9 +54,10 @@ import type { ServiceDefinition } from "../../services/ServiceDefinition.js"
 import * as SimBroker from "../broker/SimBroker.js"
 import { type ClusterOptions, SimCluster } from "../cluster/SimCluster.js"
 import { SimDisk } from "../cluster/SimDisk.js"
-import type { SharedPorts } from "../cluster/SimPod.js"
+import type { SharedPorts, SimPod } from "../cluster/SimPod.js"
 import { History as HistoryLog } from "../../chaos/history/History.js"
 import { type NetworkOptions, SimNetwork } from "../network/SimNetwork.js"
+import { HandlerDelays } from "./HandlerDelays.js"
 import { recordingBus } from "./RecordingBus.js"
 import { recordingResolver } from "./RouteRecorder.js"
 
@@ -96,7 +100,8 @@ export class SimWorld implements World {
     readonly broker: SimBroker.SimBrokerShape,
     readonly network: SimNetwork,
     readonly cluster: SimCluster,
-    readonly config: SagaConfigShape
+    readonly config: SagaConfigShape,
+    readonly handlerDelays: ReadonlyMap<ServiceName, HandlerDelays>
   ) {}
 
   /** Builds the world and deploys every service. The world lives as long as the scope. */
@@ -124,12 +129,14 @@ export class SimWorld implements World {
             cluster!.podsOf(service).filter((p) => p.phase === "Running" && p.containerRunning).map((p) => `http://${p.address}`)
           )
       }
+      const handlerDelays = new Map(sagaServices.map((d) => [d.name, new HandlerDelays()] as const))
       const shared = (address: string): Context.Context<SharedPorts> => {
         const service = address.slice(0, address.lastIndexOf("-")) as ServiceName
+        const delays = handlerDelays.get(service)!
         return Context.empty().pipe(
           Context.merge(disk.database(service)),
-          Context.add(EventBus, recordingBus(broker.bus, history, address, trueClock, judgedDeliveries[service])),
-          Context.add(HttpClient.HttpClient, network.clientFor(service)),
+          Context.add(EventBus, delays.bus(recordingBus(broker.bus, history, address, trueClock, judgedDeliveries[service]))),
+          Context.add(HttpClient.HttpClient, delays.client(network.clientFor(service))),
           Context.add(ServiceDirectory, directory),
           Context.add(SagaConfig, config),
           Context.add(Mutants, mutants),
@@ -147,7 +154,7 @@ export class SimWorld implements World {
       for (const definition of sagaServices) {
         yield* cluster.deploy(definition, options.replicas?.[definition.name] ?? 1)
       }
-      return new SimWorld(history, disk, broker, network, cluster, config)
+      return new SimWorld(history, disk, broker, network, cluster, config, handlerDelays)
     })
   }
 
@@ -224,6 +231,58 @@ export class SimWorld implements World {
   readonly unhogCpu = (address: string) =>
     Effect.clockWith((clock) => Effect.sync(() => this.cluster.pod(address)?.hogCpu(0, clock.unsafeCurrentTimeMillis())))
 
+  // ---- inside the services -------------------------------------------------------------------------
+
+  private inService(service: ServiceName, act: () => void): Effect.Effect<Targeted> {
+    return Effect.sync(() => {
+      act()
+      return applied(service)
+    })
+  }
+
+  readonly sqlSlow = (service: ServiceName, latency: Distribution | undefined) =>
+    this.inService(service, () => this.disk.sqlFaults(service)?.setLatency(latency))
+  readonly sqlFail = (service: ServiceName, failure: SqlFailureSpec | undefined) =>
+    this.inService(service, () => this.disk.sqlFaults(service)?.setFailure(failure))
+  readonly delayHandlers = (service: ServiceName, latency: Distribution | undefined) =>
+    this.inService(service, () => this.handlerDelays.get(service)?.setLatency(latency))
+
+  /** A service's steps apart (each SQL statement and port call yields first) while crash points are armed on it. */
+  private stepsApart(service: ServiceName, delta: 1 | -1): void {
+    this.disk.sqlFaults(service)?.yieldSteps(delta)
+    this.handlerDelays.get(service)?.yieldSteps(delta)
+  }
+
+  readonly crashAfter = (target: ReplicaRef, steps: number): Effect.Effect<Targeted> =>
+    Effect.flatMap(Effect.runtime<never>(), (runtime) =>
+      Effect.sync(() => {
+        const pod = this.podOf(target)
+        if (!pod) return skipped(`${target.service} has no running replica`)
+        const scheduler = pod.runtime.scheduler
+        if (!scheduler) return skipped("crash points need the kernel's scheduler")
+        if (scheduler.isArmed) scheduler.disarm()
+        else this.stepsApart(pod.service, 1)
+        scheduler.arm(steps, () => {
+          this.stepsApart(pod.service, -1)
+          Runtime.runFork(runtime)(this.crashNow(pod))
+        })
+        return applied(pod.address)
+      }))
+
+  /** The crash itself: the container dies (restarted in place by the kubelet), then the pod runs again. */
+  private crashNow(pod: SimPod): Effect.Effect<void> {
+    return this.cluster.restart(pod.address).pipe(Effect.ensuring(Effect.sync(() => pod.runtime.scheduler?.revive())))
+  }
+
+  readonly uncrash = (address: string) =>
+    Effect.sync(() => {
+      const pod = this.cluster.pod(address)
+      const scheduler = pod?.runtime.scheduler
+      if (!pod || !scheduler?.isArmed) return
+      scheduler.disarm()
+      this.stepsApart(pod.service, -1)
+    })
+
   readonly healAll = (): Effect.Effect<void> =>
     Effect.gen(this, function*() {
       yield* this.network.healAll()
@@ -232,6 +291,9 @@ export class SimWorld implements World {
       yield* this.broker.control.setDuplicateProbability(0)
       for (const definition of sagaServices) {
         const service = definition.name
+        this.disk.sqlFaults(service)?.clear()
+        this.handlerDelays.get(service)?.setLatency(undefined)
+        for (const pod of this.cluster.allPodsOf(service)) yield* this.uncrash(pod.address)
         for (const pod of this.cluster.podsOf(service)) {
           if (pod.hung) yield* this.cluster.recover(pod.address)
           pod.runtime.clock?.skew(0, 0)
