@@ -75,7 +75,7 @@ export const suiteSpec: CommandSpec = {
 export const exploreSpec: CommandSpec = {
   name: "explore",
   summary: "Search fault schedules for a broken invariant, on worker threads; shrink what fails to a minimal schedule.",
-  usage: "starcoffee explore <scenario|file> [--runs N] [--time-budget T] [--seed N] [--jobs N] [--shard i/n] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]",
+  usage: "starcoffee explore [<scenario|file>] (default: random) [--runs N] [--time-budget T] [--seed N] [--jobs N] [--shard i/n] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]",
   options: {
     runs: { type: "string" },
     "time-budget": { type: "string" },

@@ -7,6 +7,8 @@
  * behaviour thresholds assume its own faults, so they are not judged under extra ones). A failing
  * sample is shrunk by fast-check, right there, to a minimal schedule, reported with the seed and path
  * that replay it through fast-check and the run seed and schedule that replay it directly.
+ * A scenario with `drawWorkload` (scenarios/random.yaml) has its workload drawn per sample, with make's
+ * brew time and the ready-queue shuffle (FaultScheduleArbitrary.ts), shrunk with the faults.
  * Which samples an exploration checks, and in what order, is ExploreSearch.ts's business.
  *
  * Faults modelled: those of FaultScheduleArbitrary.ts, on top of the scenario's own.
@@ -17,12 +19,18 @@ import type { ScheduledFault } from "../faults/Fault.js"
 import type { Scenario } from "../Scenario.js"
 import type { RunResult } from "../RunResult.js"
 import { deriveSeed } from "../Seeds.js"
-import { type ExplorationSample, explorationSample, type FaultKind, FaultKinds } from "./FaultScheduleArbitrary.js"
+import {
+  type DrawnWorkload,
+  type ExplorationSample,
+  explorationSample,
+  type FaultKind,
+  FaultKinds
+} from "./FaultScheduleArbitrary.js"
 
 /** Runs a scenario from a run seed in some world (the sim world's is sim/world/SimRun.ts runScenarioSim). */
 export type ScenarioRunner = (
   scenario: Scenario,
-  options: { readonly seed: number; readonly mutants: ReadonlyArray<MutantName> }
+  options: { readonly seed: number; readonly mutants: ReadonlyArray<MutantName>; readonly shuffle?: boolean }
 ) => RunResult
 
 export interface SampleOptions {
@@ -57,6 +65,9 @@ export interface Counterexample {
   readonly runSeed: number
   readonly enabled: ReadonlyArray<FaultKind>
   readonly schedule: ReadonlyArray<ScheduledFault>
+  /** The drawn workload and shuffle, for a scenario without a workload of its own. */
+  readonly workload?: DrawnWorkload
+  readonly shuffle?: boolean
   readonly traceHash: string
   readonly shrinking: ReadonlyArray<ShrinkStep>
 }
@@ -74,11 +85,35 @@ export interface SampleOutcome {
   readonly counterexample: Counterexample | null
 }
 
-/** The scenario with a sample's faults added to its own. */
-export const withSample = (scenario: Scenario, schedule: ReadonlyArray<ScheduledFault>): Scenario => ({
+/** The scenario with a sample's faults added to its own (and its drawn workload and brew time, if any). */
+export const withSample = (
+  scenario: Scenario,
+  schedule: ReadonlyArray<ScheduledFault>,
+  workload?: DrawnWorkload
+): Scenario => ({
   ...scenario,
+  ...(workload === undefined ? {} : withWorkload(scenario, workload)),
   faults: [...(scenario.faults ?? []), ...schedule]
 })
+
+const withWorkload = (scenario: Scenario, w: DrawnWorkload): Partial<Scenario> => ({
+  workload: { users: w.users, durationMillis: w.durationMillis, thinkMillis: w.thinkMillis, mix: w.mix },
+  config: {
+    ...scenario.config,
+    make: { ...scenario.config?.make, brew: { _tag: "Uniform", minMillis: 0, maxMillis: w.brewMillis } }
+  }
+})
+
+/** A sample's run: its scenario and the runner's options. */
+const runSample = (scenario: Scenario, options: SampleOptions, sample: ExplorationSample) =>
+  options.run(withSample(scenario, sample.schedule, sample.workload), {
+    seed: sample.seed,
+    mutants: options.mutants ?? [],
+    ...(sample.shuffle ? { shuffle: true } : {})
+  })
+
+/** Most users of a drawn workload when the scenario names none. */
+const DRAWN_MAX_USERS = 5
 
 /** The safety and liveness invariants a run broke (behaviour thresholds are not judged). */
 export const brokenInvariants = (result: RunResult) => result.invariants.filter((i) => !i.ok && i.kind !== "behaviour")
@@ -91,6 +126,7 @@ const sampleArbitrary = (scenario: Scenario, options: SampleOptions, seed: numbe
     horizonMillis: workloadMillis(scenario),
     kinds: options.kinds ?? FaultKinds,
     runSeed: deriveSeed(seed, "run"),
+    ...(scenario.drawWorkload ? { drawWorkload: { maxUsers: scenario.workload?.users ?? DRAWN_MAX_USERS } } : {}),
     ...(options.maxFaults !== undefined ? { maxFaults: options.maxFaults } : {})
   })
 
@@ -108,6 +144,7 @@ const counterexampleOf = (ran: Ran, path: string, shrinking: ReadonlyArray<Shrin
     runSeed: ran.sample.seed,
     enabled: ran.sample.enabled,
     schedule: ran.sample.schedule,
+    ...(ran.sample.workload ? { workload: ran.sample.workload, shuffle: ran.sample.shuffle ?? false } : {}),
     traceHash: ran.result.traceHash,
     shrinking
   }
@@ -124,7 +161,7 @@ export const checkSample = (scenario: Scenario, options: SampleOptions, seed: nu
   let lastFailing: Ran | undefined
   const shrinking: Array<ShrinkStep> = []
   const property = fc.property(sampleArbitrary(scenario, options, seed), (sample) => {
-    const result = options.run(withSample(scenario, sample.schedule), { seed: sample.seed, mutants })
+    const result = runSample(scenario, options, sample)
     runs++
     first ??= { sample, result }
     const broken = brokenInvariants(result)
@@ -144,7 +181,7 @@ export const checkSample = (scenario: Scenario, options: SampleOptions, seed: nu
   const [shrunk] = details.counterexample
   // fast-check's counterexample is the last sample that failed; should it be another (the property
   // threw), run it to report what it breaks.
-  const ran = lastFailing?.sample === shrunk ? lastFailing : { sample: shrunk, result: options.run(withSample(scenario, shrunk.schedule), { seed: shrunk.seed, mutants }) }
+  const ran = lastFailing?.sample === shrunk ? lastFailing : { sample: shrunk, result: runSample(scenario, options, shrunk) }
   return { ...drawn, ok: false, simulatedRuns: runs, counterexample: counterexampleOf(ran, details.counterexamplePath ?? "", shrinking) }
 }
 

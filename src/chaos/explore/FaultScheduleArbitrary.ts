@@ -3,9 +3,15 @@
  * testing — each sample first picks which fault kinds are enabled, then draws a schedule from those
  * kinds only, so runs differ in their mix of faults and not just in their timing.
  *
- * Faults modelled: kill, hang and crash-restart of a pod; a service down; slow, partitioned and lossy
- * links; broker outage, slow delivery and duplicate delivery; clock skew and drift of a pod; a CPU
- * hog on a pod (chaos/faults/Fault.ts).
+ * A sample may also draw the workload (for a scenario without one, such as `random`): users, the mix
+ * of places, cancels and status reads, think time, make's brew time, and how long users send — and
+ * whether the kernel shuffles its ready queue. Everything shrinks: fewer and shorter faults, fewer
+ * users, a shorter workload, no brew time, no shuffle.
+ *
+ * Faults modelled: kill, hang and crash-restart of a pod; a service down; scaling and rolling a
+ * Deployment; slow, partitioned and lossy links; broker outage, slow delivery and duplicate delivery;
+ * clock skew and drift of a pod; a CPU hog on a pod; inside the services, SQL latency and failure,
+ * handler delays and crash points (chaos/faults/Fault.ts).
  */
 import fc from "fast-check"
 import type { Fault, ScheduledFault } from "../faults/Fault.js"
@@ -22,7 +28,13 @@ export const FaultKinds = [
   "BrokerSlow",
   "Duplicate",
   "ClockSkew",
-  "CpuHog"
+  "CpuHog",
+  "Scale",
+  "Roll",
+  "SqlSlow",
+  "SqlFail",
+  "HandlerDelay",
+  "CrashPoint"
 ] as const
 export type FaultKind = (typeof FaultKinds)[number]
 
@@ -40,7 +52,7 @@ const Links = [
 const service = fc.constantFrom(...Services)
 const link = fc.constantFrom(...Links)
 
-const faultOf = (kind: FaultKind): fc.Arbitrary<Fault> => {
+export const faultOf = (kind: FaultKind): fc.Arbitrary<Fault> => {
   switch (kind) {
     case "Kill":
     case "Hang":
@@ -78,6 +90,35 @@ const faultOf = (kind: FaultKind): fc.Arbitrary<Fault> => {
       return fc.tuple(service, fc.integer({ min: 10, max: 99 })).map(
         ([s, percent]): Fault => ({ _tag: "CpuHog", service: s, replica: 0, fraction: percent / 100 })
       )
+    case "Scale":
+      return fc.tuple(service, fc.integer({ min: 1, max: 3 })).map(([s, replicas]): Fault => ({ _tag: "Scale", service: s, replicas }))
+    case "Roll":
+      return fc.tuple(service, fc.boolean()).map(([s, noReadiness]): Fault => ({ _tag: "Roll", service: s, readiness: !noReadiness }))
+    case "SqlSlow":
+      return fc.tuple(service, fc.integer({ min: 1, max: 1_000 })).map(([s, ms]): Fault => ({
+        _tag: "SqlSlow",
+        service: s,
+        latency: { _tag: "Uniform", minMillis: 0, maxMillis: ms }
+      }))
+    case "SqlFail":
+      // At most one statement in two: a handler failing ten deliveries in a row (maxDeliveries) is then rare.
+      return fc.tuple(service, fc.integer({ min: 1, max: 50 }), fc.boolean()).map(([s, percent, io]): Fault => ({
+        _tag: "SqlFail",
+        service: s,
+        probability: percent / 100,
+        code: io ? "SQLITE_IOERR" : "SQLITE_BUSY"
+      }))
+    case "HandlerDelay":
+      return fc.tuple(fc.constantFrom(...Services, "gateway" as const), fc.integer({ min: 1, max: 1_000 })).map(
+        ([s, ms]): Fault => ({ _tag: "HandlerDelay", service: s, latency: { _tag: "Uniform", minMillis: 0, maxMillis: ms } })
+      )
+    case "CrashPoint":
+      return fc.tuple(service, fc.integer({ min: 1, max: 2_000 })).map(([s, afterSteps]): Fault => ({
+        _tag: "CrashPoint",
+        service: s,
+        replica: 0,
+        afterSteps
+      }))
   }
 }
 
@@ -95,6 +136,21 @@ export interface ScheduleOptions {
    * the network's draws. Default: drawn (and shrunk) by fast-check like the rest of the sample.
    */
   readonly runSeed?: number
+  /**
+   * Draw the workload and the shuffle too (a scenario without a workload of its own): at most this
+   * many users, for at most `horizonMillis`. Default: none (the scenario's workload, no shuffle).
+   */
+  readonly drawWorkload?: { readonly maxUsers: number }
+}
+
+/** A drawn workload (the scenario file's workload fields) and make's brew time. */
+export interface DrawnWorkload {
+  readonly users: number
+  readonly durationMillis: number
+  readonly thinkMillis: number
+  readonly mix: { readonly place: number; readonly cancel: number; readonly status: number }
+  /** make's brew time, ms (uniform in [0, brewMillis]); 0: instant, the seed's make. */
+  readonly brewMillis: number
 }
 
 export interface ExplorationSample {
@@ -103,7 +159,25 @@ export interface ExplorationSample {
   /** The fault kinds this run's swarm enabled. */
   readonly enabled: ReadonlyArray<FaultKind>
   readonly schedule: ReadonlyArray<ScheduledFault>
+  /** The workload drawn for this run (only with `drawWorkload`). */
+  readonly workload?: DrawnWorkload
+  /** Whether the kernel shuffles its ready queue (only with `drawWorkload`). */
+  readonly shuffle?: boolean
 }
+
+/** Workloads that shrink toward one user placing orders for one second, no think time, no brew time. */
+export const workloadArbitrary = (maxUsers: number, maxDurationMillis: number): fc.Arbitrary<DrawnWorkload> =>
+  fc.record({
+    users: fc.integer({ min: 1, max: maxUsers }),
+    durationMillis: fc.integer({ min: 1, max: Math.max(1, Math.floor(maxDurationMillis / 1_000)) }).map((s) => s * 1_000),
+    thinkMillis: fc.integer({ min: 0, max: 2_000 }),
+    mix: fc.record({ cancel: fc.integer({ min: 0, max: 5 }), status: fc.integer({ min: 0, max: 5 }) }).map((m) => ({
+      place: 10,
+      cancel: m.cancel,
+      status: m.status
+    })),
+    brewMillis: fc.integer({ min: 0, max: 3_000 })
+  })
 
 export const explorationSample = (options: ScheduleOptions): fc.Arbitrary<ExplorationSample> => {
   const kinds = options.kinds ?? FaultKinds
@@ -113,12 +187,22 @@ export const explorationSample = (options: ScheduleOptions): fc.Arbitrary<Explor
       durationMillis: fc.integer({ min: 0, max: options.maxDurationMillis ?? 20_000 }),
       fault: faultOf(kind)
     })
+  const draw = options.drawWorkload
+  const extra: fc.Arbitrary<Pick<ExplorationSample, "workload" | "shuffle">> = draw === undefined
+    ? fc.constant({})
+    : fc.record({ workload: workloadArbitrary(draw.maxUsers, options.horizonMillis), shuffle: fc.boolean() })
   return fc.tuple(
     options.runSeed !== undefined ? fc.constant(options.runSeed) : fc.integer({ min: 0, max: 0x7fffffff }),
     fc.subarray([...kinds], { minLength: 1 })
   ).chain(([seed, enabled]) =>
-    fc.array(fc.constantFrom(...enabled).chain(scheduled), { minLength: 0, maxLength: options.maxFaults ?? 4 }).map(
-      (schedule): ExplorationSample => ({ seed, enabled, schedule: [...schedule].sort((a, b) => a.atMillis - b.atMillis) })
-    )
+    fc.tuple(
+      fc.array(fc.constantFrom(...enabled).chain(scheduled), { minLength: 0, maxLength: options.maxFaults ?? 4 }),
+      extra
+    ).map(([schedule, more]): ExplorationSample => ({
+      seed,
+      enabled,
+      schedule: [...schedule].sort((a, b) => a.atMillis - b.atMillis),
+      ...more
+    }))
   )
 }

@@ -162,6 +162,11 @@ export const ScenarioSchema = Schema.Struct({
     max: Schema.Int.pipe(Schema.positive())
   })),
   thresholds: opt(Schema.Array(Threshold)),
+  /**
+   * `explore` draws the workload per sample (users, mix, think time, brew time, duration, shuffle),
+   * this scenario's workload being the ceiling (at most its users, for at most its duration). Default: false.
+   */
+  drawWorkload: opt(Schema.Boolean),
   /** Mutants the scenario switches on itself (for demonstrations of the checkers). Default: none. */
   mutants: opt(Schema.Array(Schema.Literal(...(Object.keys(MutantNames) as [keyof typeof MutantNames]))))
 })

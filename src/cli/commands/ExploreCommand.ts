@@ -1,5 +1,5 @@
 /**
- * `starcoffee explore <scenario> [--runs N] [--time-budget T] [--seed N] [--jobs N] [--shard i/n]
+ * `starcoffee explore [<scenario>] (default: random) [--runs N] [--time-budget T] [--seed N] [--jobs N] [--shard i/n]
  * [--mutant NAME]... [--max-faults N] [--out DIR] [--json]`: property-based exploration of fault
  * schedules (fast-check, swarm testing, shrinking), its samples checked on worker threads; writes
  * explore.json and the exploration's report to --out (default reports/explore-<scenario>-<seed>/).
@@ -71,7 +71,8 @@ export const exploreCommand = async ({ positionals, values }: Parsed): Promise<n
   const jobs = resolveJobs(values.jobs, availableParallelism())
   const shard = parseShard(values.shard as string | undefined)
   const mutants = resolveMutants(values)
-  const scenario = await resolveScenario(positionals[0])
+  // No scenario given: `random`, whose workload explore draws per sample (scenarios/random.yaml).
+  const scenario = await resolveScenario(positionals[0] ?? "random")
   const { exploreInPool } = await import("../ExplorePool.js")
   const progress = exploreProgress(
     { title: `explore ${scenario.name}`, jobs, runs, budgetMillis: timeBudgetMs },
