@@ -15,7 +15,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 pre { background: #f6f8fa; padding: 10px 12px; border-radius: 6px; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f6f8fa; font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f6f8fa; font-weight: 600; } th.check { font-size: 11px; font-weight: 500; min-width: 72px; line-height: 1.25; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.ok, span.ok { color: var(--ok); font-weight: 600; } td.bad, span.bad { color: var(--bad); font-weight: 600; } td.na { color: var(--muted); }
 tr.bad td { background: #fff5f5; }
 figure { margin: 12px 0 20px; } figure svg { display: block; width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }

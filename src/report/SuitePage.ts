@@ -69,7 +69,7 @@ export const suitePage = (reports: ReadonlyArray<RunReport>, info: SuiteInfo): s
 <h2>Scenarios × checks</h2>
 <p class="muted">✓ holds, ✗ broken, — not checked; hover a cell for its detail. Behaviour: the scenario's own thresholds held out of all.</p>
 <div style="overflow-x:auto"><table id="matrix"><thead><tr><th>scenario</th><th>verdict</th>
-${columns.map((name) => html`<th>${name}</th>`)}
+${columns.map((name) => html`<th class="check">${name}</th>`)}
 <th>behaviour</th><th>orders</th><th>accepted</th><th>p95</th><th>breaker openings</th><th>wall</th></tr></thead>
 <tbody>${reports.map((r) => row(r, columns))}</tbody></table></div>
 ${failures(reports)}
