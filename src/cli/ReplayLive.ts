@@ -18,7 +18,7 @@ export interface LiveReplayInput {
   readonly mutants: ReadonlyArray<MutantName>
   readonly runSeed: number
   readonly schedule: ReadonlyArray<ScheduledFault>
-  /** The invariant the exploration broke. */
+  /** The invariants the exploration broke ("a; b" when several). */
   readonly invariant: string
 }
 
@@ -31,7 +31,8 @@ export const replayLive = async (input: LiveReplayInput, options: { readonly tim
     keepHistory: false
   })
   const broken = brokenInvariants(result)
-  const same = broken.some((b) => b.name === input.invariant)
+  const explored = input.invariant.split("; ")
+  const same = broken.some((b) => explored.includes(b.name))
   if (options.json) {
     console.log(JSON.stringify({
       scenario: input.scenario.name,

@@ -117,6 +117,8 @@ export const startLiveStack = (options: LiveStackOptions = {}): Effect.Effect<Li
     }, options.supervisor)
     const started = supervisor
     yield* Effect.addFinalizer(() => started.shutdown())
+    // Runs first: the replicas' proxies are not removed one by one when the run ends.
+    yield* Effect.addFinalizer(() => Effect.sync(() => proxies.end()))
     yield* Effect.forEach(ServiceNames, (service) => started.deployWarm(service, options.replicas?.[service] ?? 1), {
       concurrency: "unbounded",
       discard: true

@@ -28,6 +28,8 @@ export class Proxies {
   private readonly ports = new Set<number>()
   /** Failures to bring a proxy to its state (each also reported to `onError`). */
   readonly errors: Array<string> = []
+  /** The run is ending: Toxiproxy goes away with it, proxies are no longer touched. */
+  private ending = false
 
   constructor(
     apiPort: number,
@@ -62,10 +64,15 @@ export class Proxies {
     return proxy.listen
   }
 
+  /** From now on nothing is asked of Toxiproxy (the run is ending and its server with it). */
+  end(): void {
+    this.ending = true
+  }
+
   /** Removes a proxy (its replica is gone); its connections are closed. */
   async close(name: string): Promise<void> {
     const managed = this.managed.get(name)
-    if (!managed) return
+    if (!managed || this.ending) return
     this.managed.delete(name)
     managed.removed = true
     managed.queue = managed.queue.then(() => managed.proxy.remove()).catch((e) => this.fail(name, e))
@@ -85,13 +92,14 @@ export class Proxies {
   }
 
   private fail(name: string, error: unknown): void {
+    if (this.ending) return
     const message = `proxy ${name}: ${(error as Error)?.message ?? String(error)}`
     this.errors.push(message)
     this.onError(message)
   }
 
   private async apply(managed: Managed, state: ProxyState): Promise<void> {
-    if (managed.removed) return
+    if (managed.removed || this.ending) return
     const { proxy } = managed
     for (const [name, { spec, toxic }] of managed.toxics) {
       const wanted = state.toxics.find((t) => t.name === name)

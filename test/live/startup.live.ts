@@ -4,11 +4,10 @@
  * missing redis-server, exit code 2.
  */
 import { Cause, Effect, Exit, Option } from "effect"
-import { spawnSync } from "node:child_process"
-import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { trackedPids } from "../../src/live/ChildProcesses.js"
 import { startLiveStack } from "../../src/live/LiveStack.js"
+import { starcoffee } from "./support/cli.js"
 import { awaitGone } from "./support/processes.js"
 
 describe("a live stack that cannot start", () => {
@@ -33,13 +32,8 @@ describe("a live stack that cannot start", () => {
     expect(await awaitGone(seen)).toEqual([])
   })
 
-  it("run --mode live without redis-server: one line naming it and how to install it, exit 2", () => {
-    const bin = join(__dirname, "..", "..", "bin", "starcoffee.mjs")
-    const r = spawnSync(process.execPath, [bin, "run", "happy-path", "--mode", "live"], {
-      encoding: "utf8",
-      shell: false,
-      env: { ...process.env, STARCOFFEE_REDIS_SERVER: "/nonexistent/redis-server" }
-    })
+  it("run --mode live without redis-server: one line naming it and how to install it, exit 2", async () => {
+    const r = await starcoffee(["run", "happy-path", "--mode", "live"], { STARCOFFEE_REDIS_SERVER: "/nonexistent/redis-server" })
     expect(r.status).toBe(2)
     expect(r.stderr.trim().split("\n")).toHaveLength(1)
     expect(r.stderr).toMatch(/^starcoffee: --mode live: redis-server not found at \/nonexistent\/redis-server: install it with `sudo apt-get install redis-server`/)
