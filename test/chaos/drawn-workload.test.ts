@@ -5,7 +5,7 @@
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { explorationSample, FaultKinds } from "../../src/chaos/explore/FaultScheduleArbitrary.js"
+import { type ExplorationSample, explorationSample, FaultKinds } from "../../src/chaos/explore/FaultScheduleArbitrary.js"
 
 const arbitrary = explorationSample({ horizonMillis: 20_000, runSeed: 1, drawWorkload: { maxUsers: 5 } })
 
@@ -22,7 +22,7 @@ describe("drawn workload", () => {
   })
   it("shrinks to one user for one second, instant brews, no shuffle, no faults", () => {
     const details = fc.check(fc.property(arbitrary, () => false), { seed: 7, numRuns: 1 })
-    const [shrunk] = details.counterexample!
+    const [shrunk] = details.counterexample! as [ExplorationSample]
     expect(shrunk.workload).toMatchObject({ users: 1, durationMillis: 1_000, thinkMillis: 0, brewMillis: 0 })
     expect(shrunk.shuffle).toBe(false)
     expect(shrunk.schedule).toEqual([])

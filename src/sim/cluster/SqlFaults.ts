@@ -70,10 +70,11 @@ export class SqlFaults {
     if (latency !== undefined) steps.push(Effect.flatMap(sample(latency), (ms) => (ms > 0 ? Effect.sleep(ms) : Effect.void)))
     const failure = this.failure
     if (failure !== undefined) {
-      const error = new SqlError({
-        cause: Object.assign(new Error(messages[failure.code]), { code: failure.code }),
-        message: "Failed to execute statement"
-      })
+      // Stackless: where the fault was switched on says nothing about the statement it fails.
+      const cause = Object.assign(new Error(messages[failure.code]), { code: failure.code })
+      cause.stack = `Error: ${messages[failure.code]} (${failure.code})`
+      const error = new SqlError({ cause, message: "Failed to execute statement" })
+      error.stack = `SqlError: Failed to execute statement: ${messages[failure.code]} (${failure.code}, an injected SqlFail)`
       steps.push(Effect.flatMap(Random.next, (u) => (u < failure.probability ? Effect.fail(error) : Effect.void)))
     }
     if (steps.length === 0) {
