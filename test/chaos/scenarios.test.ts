@@ -4,6 +4,8 @@
  * in a fresh process with worker threads, computes the same trace hash for every one of them.
  */
 import { spawn } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { runScenarioSim } from "../../src/sim/world/SimRun.js"
@@ -16,7 +18,8 @@ const hashes = new Map<string, string>()
 /** `starcoffee suite --json` in a fresh process: each scenario's trace hash. */
 const suiteInFreshProcess = () =>
   new Promise<Map<string, string>>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "suite", "--json", "--seed", "1", "--jobs", "2"], { shell: false })
+    const reports = mkdtempSync(join(tmpdir(), "starcoffee-catalogue-"))
+    const child = spawn(process.execPath, [bin, "suite", "--json", "--seed", "1", "--jobs", "2", "--out", reports], { shell: false })
     let out = ""
     child.stdout.on("data", (chunk) => (out += chunk))
     child.on("error", reject)

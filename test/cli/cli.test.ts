@@ -2,48 +2,57 @@
  * The starcoffee command as a user runs it: a real child process (no shell), its exit code, stdout
  * and stderr.
  */
-import { spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 
 const bin = join(__dirname, "..", "..", "bin", "starcoffee.mjs")
 const hooks = join(__dirname, "..", "support", "forbid-effect.mjs")
-const run = (...args: Array<string>) => {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", shell: false, timeout: 120_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+/** The CLI in a child process (asynchronous: a blocking spawn would stall vitest's worker). */
+const spawnCli = (nodeArgs: ReadonlyArray<string>, args: ReadonlyArray<string>) =>
+  new Promise<{ code: number | null; status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, bin, ...args], { shell: false, timeout: 120_000 })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (chunk) => (stdout += chunk))
+    child.stderr.on("data", (chunk) => (stderr += chunk))
+    child.on("error", reject)
+    child.on("close", (code) => resolve({ code, status: code, stdout, stderr }))
+  })
+const run = (...args: Array<string>) => spawnCli([], args)
 
 describe("starcoffee CLI", () => {
-  it("--help lists every command and exits 0", () => {
-    const r = run("--help")
+  it("--help lists every command and exits 0", async () => {
+    const r = await run("--help")
     expect(r.code).toBe(0)
     for (const command of ["list", "run", "suite", "bench"]) expect(r.stdout).toContain(`  ${command} `)
   })
 
-  it("--help and usage errors answer without loading Effect, the services or the world", () => {
-    const guarded = (...args: Array<string>) =>
-      spawnSync(process.execPath, ["--import", hooks, bin, ...args], { encoding: "utf8", shell: false, timeout: 60_000 })
-    const help = guarded("--help")
+  it("--help and usage errors answer without loading Effect, the services or the world", { timeout: 180_000 }, async () => {
+    const guarded = (...args: Array<string>) => spawnCli(["--import", hooks], args)
+    const help = await guarded("--help")
     expect(help.status).toBe(0)
     for (const command of ["list", "run", "suite", "explore", "replay", "bench"]) {
-      expect(guarded(command, "--help").status).toBe(0)
+      expect((await guarded(command, "--help"))!.status).toBe(0)
     }
-    const bad = guarded("run", "happy-path", "--seed", "x")
+    const bad = await guarded("run", "happy-path", "--seed", "x")
     expect(bad.stderr).toMatch(/--seed must be a non-negative integer/)
     expect(bad.status).toBe(2)
-    expect(guarded("suite", "--jobs", "0").status).toBe(2)
-    const unknown = guarded("run", "no-such-scenario")
+    expect((await guarded("suite", "--jobs", "0"))!.status).toBe(2)
+    const unknown = await guarded("run", "no-such-scenario")
     expect(unknown.stderr).toMatch(/unknown scenario "no-such-scenario"/)
     expect(unknown.status).toBe(2)
-    expect(guarded("run", "happy-path", "--max-steps", "0").status).toBe(2)
+    expect((await guarded("run", "happy-path", "--max-steps", "0"))!.status).toBe(2)
     // The guard itself works: a command that builds a world is refused by it.
-    const refused = guarded("run", "happy-path", "--json")
+    const refused = await guarded("run", "happy-path", "--json")
     expect(refused.stderr).toMatch(/forbidden import at start-up/)
   })
 
-  it("each command has --help", () => {
+  it("each command has --help", async () => {
     for (const command of ["list", "run", "suite", "explore", "replay", "bench"]) {
-      const r = run(command, "--help")
+      const r = await run(command, "--help")
       expect(r.code).toBe(0)
       expect(r.stdout).toMatch(new RegExp(`^Usage: starcoffee ${command}`))
     }
@@ -58,8 +67,8 @@ describe("starcoffee CLI", () => {
     [["run", "happy-path", "--mutant", "nope"], /unknown mutant "nope"/],
     [["frobnicate"], /unknown command "frobnicate"/],
     [["run"], /a scenario name or file is required/]
-  ])("bad usage %j: one line on stderr, exit 2, no stack trace", (args, message) => {
-    const r = run(...args)
+  ])("bad usage %j: one line on stderr, exit 2, no stack trace", async (args, message) => {
+    const r = await run(...args)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(message)
     expect(r.stderr.trim().split("\n")).toHaveLength(1)
@@ -67,15 +76,15 @@ describe("starcoffee CLI", () => {
     expect(r.stdout).toBe("")
   })
 
-  it("list --json names the scenarios", () => {
-    const r = run("list", "--json")
+  it("list --json names the scenarios", async () => {
+    const r = await run("list", "--json")
     expect(r.code).toBe(0)
     const names = (JSON.parse(r.stdout) as Array<{ name: string }>).map((s) => s.name)
     expect(names).toEqual(expect.arrayContaining(["happy-path", "slow-payment", "make-down"]))
   })
 
-  it("run --json prints one result object with the documented fields and exits 0", () => {
-    const r = run("run", "happy-path", "--seed", "5", "--json")
+  it("run --json prints one result object with the documented fields and exits 0", { timeout: 180_000 }, async () => {
+    const r = await run("run", "happy-path", "--seed", "5", "--json", "--out", mkdtempSync(join(tmpdir(), "starcoffee-cli-")))
     expect(r.code).toBe(0)
     const lines = r.stdout.trim().split("\n")
     expect(lines).toHaveLength(1)

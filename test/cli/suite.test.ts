@@ -3,13 +3,15 @@
  * order, and the same seed gives the same trace hashes whatever --jobs.
  */
 import { spawn } from "node:child_process"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 
 const bin = join(__dirname, "..", "..", "bin", "starcoffee.mjs")
 const run = (...args: Array<string>) =>
   new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { shell: false, timeout: 300_000 })
+    const child = spawn(process.execPath, [bin, ...args], { shell: false, timeout: 600_000 })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (chunk) => (stdout += chunk))
@@ -19,11 +21,12 @@ const run = (...args: Array<string>) =>
   })
 
 const only = "happy-path,broker-outage,liveness"
+const out = () => mkdtempSync(join(tmpdir(), "starcoffee-suite-"))
 
 describe("starcoffee suite", () => {
-  it("gives the same results and trace hashes at --jobs 1 and --jobs 2, in catalogue order", async () => {
-    const one = await run("suite", "--only", only, "--jobs", "1", "--json", "--seed", "3")
-    const two = await run("suite", "--only", only, "--jobs", "2", "--json", "--seed", "3")
+  it("gives the same results and trace hashes at --jobs 1 and --jobs 2, in catalogue order", { timeout: 600_000 }, async () => {
+    const one = await run("suite", "--only", only, "--jobs", "1", "--json", "--seed", "3", "--out", out())
+    const two = await run("suite", "--only", only, "--jobs", "2", "--json", "--seed", "3", "--out", out())
     expect(one.code).toBe(0)
     expect(two.code).toBe(0)
     const parse = (out: string) => out.trim().split("\n").map((l) => JSON.parse(l) as { scenario: string; traceHash: string; seed: number })
@@ -36,8 +39,8 @@ describe("starcoffee suite", () => {
     expect(new Set(a.map((r) => r.traceHash)).size).toBe(3)
   })
 
-  it("prints a line per scenario and a total when stdout is not a terminal, and no progress line", async () => {
-    const r = await run("suite", "--only", "liveness", "--jobs", "2")
+  it("prints a line per scenario and a total when stdout is not a terminal, and no progress line", { timeout: 300_000 }, async () => {
+    const r = await run("suite", "--only", "liveness", "--jobs", "2", "--out", out())
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^PASS {2}liveness /m)
     expect(r.stdout).toMatch(/1 passed, 0 failed in [\d.]+ s wall \(2 jobs\)/)
