@@ -26,8 +26,8 @@ export const MutantNames = {
   "void-publishes-refund": "payment publishes a refund when it voids an order it never charged",
   /** mypage shows "made" as soon as an order is placed and paid, before make has brewed it. */
   "mypage-made-when-paid": "mypage shows an order as made once it is paid, before the coffee is made",
-  /** mypage shows a customer's pending cancellation as "rejected". */
-  "mypage-cancel-shows-rejected": "mypage shows an order whose customer asked to cancel it as rejected",
+  /** mypage shows an order its customer cancelled (or is cancelling) as "rejected", as if payment had failed. */
+  "mypage-cancel-shows-rejected": "mypage shows an order its customer cancelled as rejected",
   /** the gateway routes to every running pod of a service, ready or not. */
   "gateway-ignores-readiness": "the gateway forwards to every running pod, including pods that are not ready",
   /** order's circuit breaker never opens, whatever its window holds. */

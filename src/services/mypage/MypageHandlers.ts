@@ -17,7 +17,7 @@ import { findView } from "./MypageStore.js"
 const shown = (v: MypageView, mutants: ReadonlySet<MutantName>): MypageView => {
   const paidNotMade = v.placed && v.paid && !v.made && !v.cancelRequested && !v.paymentFailed && !v.coffeeCancelled
   if (mutants.has("mypage-made-when-paid") && paidNotMade) return new MypageView({ ...v, status: "made" }, true)
-  if (mutants.has("mypage-cancel-shows-rejected") && v.status === "cancelling") {
+  if (mutants.has("mypage-cancel-shows-rejected") && (v.status === "cancelling" || v.status === "cancelled")) {
     return new MypageView({ ...v, status: "rejected" }, true)
   }
   return v
