@@ -35,7 +35,7 @@ export const checkSpec: CommandSpec = {
 export const runSpec: CommandSpec = {
   name: "run",
   summary: "Run one scenario (a built-in name or a YAML file) from one seed and check every invariant.",
-  usage: "starcoffee run <scenario|file> [--seed N] [--mode sim|live] [--out DIR] [--mutant NAME]... [--shuffle] [--max-steps N] [--json]",
+  usage: "starcoffee run <scenario|file> [--seed N] [--mode sim|live] [--time-scale S] [--out DIR] [--mutant NAME]... [--shuffle] [--max-steps N] [--json]",
   options: {
     seed: { type: "string" },
     mode: { type: "string" },
@@ -43,11 +43,13 @@ export const runSpec: CommandSpec = {
     mutant: { type: "string", multiple: true },
     shuffle: { type: "boolean" },
     "max-steps": { type: "string" },
+    "time-scale": { type: "string" },
     json: { type: "boolean" }
   },
   flags: [
     ["--seed N", "the seed every random draw comes from (default 1)"],
-    ["--mode sim|live", "the world to run in (default sim; live is not built yet)"],
+    ["--mode sim|live", "the world to run in (default sim; live: real processes, Redis and Toxiproxy on loopback)"],
+    ["--time-scale S", "live only: real ms per scenario ms (default 1; 0.25 runs four times faster)"],
     ["--out DIR", "where the report goes: index.html, summary.md, result.json, junit.xml, history.jsonl (default reports/<scenario>/<seed>/)"],
     ["--mutant NAME", `switch on a deliberate defect (repeatable): ${mutantList}`],
     ["--shuffle", "shuffle the kernel's ready queue (seeded) to explore other interleavings"],
