@@ -5,8 +5,9 @@
  * back-offs and rollouts are the cluster's to take); the services then get a bound to recover
  * themselves — `RECOVERY_MILLIS` plus the longest breaker wait the history's breakers were configured
  * with. The orders placed after that must be accepted at least as often as those placed before the
- * first fault, less `TOLERANCE`. A service that stays unavailable once everything around it is well
- * (a leaked pool, a breaker stuck open) breaks it. Judged only with enough orders on both sides. Pure.
+ * first fault, less a `tolerance` that shrinks as they grow. A service that stays unavailable once
+ * everything around it is well (a leaked pool, a breaker stuck open) breaks it. Judged only with
+ * enough orders on both sides. Pure.
  */
 import type { HistoryEntry } from "../history/History.js"
 import { notJudged, serviceOf } from "./HistoryFacts.js"
@@ -14,12 +15,16 @@ import type { InvariantResult, RunTruth } from "./RunTruth.js"
 
 const NAME = "availability recovers after faults heal"
 /** Time the services get to recover once the cluster has, besides their breakers' wait. */
-export const RECOVERY_MILLIS = 10_000
-/** How far below the fault-free availability the recovered availability may be. */
-export const TOLERANCE = 0.1
+export const RECOVERY_MILLIS = 5_000
+/**
+ * How far below the fault-free availability the recovered availability may be, over n orders:
+ * 0.1, or 2/√n when that is wider (four standard deviations of a proportion at most, so that chance
+ * alone never makes a few orders look like an outage).
+ */
+export const tolerance = (n: number): number => Math.max(0.1, 2 / Math.sqrt(n))
 /** Fewest orders placed on each side for a verdict. */
-const MIN_BEFORE = 10
-const MIN_AFTER = 20
+const MIN_BEFORE = 5
+const MIN_AFTER = 10
 
 type Outcome = Extract<HistoryEntry, { type: "ok" | "fail" | "info" }>
 
@@ -89,12 +94,13 @@ export const availabilityRecovers = (truth: RunTruth): InvariantResult => {
   }
   const baseline = availability(before)
   const recoveredLevel = availability(after)
-  const ok = recoveredLevel >= baseline - TOLERANCE
+  const slack = tolerance(after.length)
+  const ok = recoveredLevel >= baseline - slack
   return {
     name: NAME,
     kind: "liveness",
     ok,
     detail: `${recoveredLevel.toFixed(2)} of ${after.length} orders accepted from ${from} ms on (cluster recovered at ${recovered} ms), ` +
-      `${ok ? "back to" : "below"} the fault-free ${baseline.toFixed(2)} of ${before.length}${ok ? "" : ` less ${TOLERANCE}`}`
+      `${ok ? "back to" : "below"} the fault-free ${baseline.toFixed(2)} of ${before.length}${ok ? "" : ` less ${slack.toFixed(2)}`}`
   }
 }
