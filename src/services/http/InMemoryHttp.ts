@@ -49,6 +49,7 @@ import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { type PodApp, providedApp } from "./HttpApiApp.js"
+import { type FiberRefSetting, onOwnFiber } from "./OwnFiber.js"
 
 // ---------------------------------------------------------------------------------------------
 // bodies
@@ -553,32 +554,17 @@ export const makeFiberHandler = (
     const app = (inner?.app ?? podApp) as PodApp
     const context = inner === undefined ? podContext : Context.merge(podContext, inner.context)
     return (request) =>
-      Effect.withFiberRuntime((fiber) => {
-        const traced = fiber.getFiberRef(FiberRef.currentTracerEnabled)
-        const requestContext = Context.add(context, HttpServerRequest.HttpServerRequest, request)
-        const settable = fiber as unknown as Partial<SettableFiber>
-        if (typeof settable.setFiberRef !== "function") {
-          // Only Effect's own fiber runtime has the setter; anything else sets the refs as effects.
-          return Effect.zipRight(
-            Effect.all([
-              FiberRef.set(FiberRef.currentContext, requestContext),
-              FiberRef.set(HttpApp.currentPreResponseHandlers, noHandlers),
-              traced ? Effect.void : FiberRef.set(HttpMiddleware.currentTracerDisabledWhen, tracerOff)
-            ], { discard: true }),
-            serve(app, request, options)
-          ) as Effect.Effect<HttpServerResponse.HttpServerResponse>
+      onOwnFiber((fiber) => {
+        const settings: Array<FiberRefSetting> = [
+          [FiberRef.currentContext, Context.add(context, HttpServerRequest.HttpServerRequest, request)],
+          [HttpApp.currentPreResponseHandlers, noHandlers]
+        ]
+        if (!fiber.getFiberRef(FiberRef.currentTracerEnabled)) {
+          settings.push([HttpMiddleware.currentTracerDisabledWhen, tracerOff])
         }
-        settable.setFiberRef(FiberRef.currentContext, requestContext)
-        settable.setFiberRef(HttpApp.currentPreResponseHandlers, noHandlers)
-        if (!traced) settable.setFiberRef(HttpMiddleware.currentTracerDisabledWhen, tracerOff)
-        return serve(app, request, options) as Effect.Effect<HttpServerResponse.HttpServerResponse>
-      })
+        return settings
+      }, serve(app, request, options) as Effect.Effect<HttpServerResponse.HttpServerResponse>)
   })
-
-/** Effect's fiber runtime sets a fiber ref of the running fiber in place (what `FiberRef.set` does). */
-interface SettableFiber {
-  setFiberRef<A>(fiberRef: FiberRef.FiberRef<A>, value: A): void
-}
 
 // ---------------------------------------------------------------------------------------------
 // clients

@@ -18,9 +18,10 @@
  * (PodRuntime.ts), a CPU hog (PodCpu.ts).
  */
 import { HttpClientRequest, type HttpServerRequest, type HttpServerResponse } from "@effect/platform"
-import { Context, Deferred, Effect, Exit, Fiber, FiberId, Scope } from "effect"
+import { Clock, Context, DefaultServices, Deferred, Effect, Exit, Fiber, FiberId, FiberRef, Random, Scope } from "effect"
 import { sample } from "../../services/Distribution.js"
 import { makeFiberHandler, toServerRequest } from "../../services/http/InMemoryHttp.js"
+import { type FiberRefSetting, onOwnFiber } from "../../services/http/OwnFiber.js"
 import { OutboxSignal } from "../../services/messaging/OutboxSignal.js"
 import { PodIdentity } from "../../services/ports/PodIdentity.js"
 import type { ServiceDefinition, ServicePorts } from "../../services/ServiceDefinition.js"
@@ -84,6 +85,8 @@ export class SimPod implements Endpoint {
   private unhung: Deferred.Deferred<void> | undefined
   /** Completed when inFlight drops to 0 (graceful termination waits on it). */
   private idle: Deferred.Deferred<void> | undefined
+  /** The pod's own default services (Random, clock), made on the first request. */
+  private podServices: Context.Context<DefaultServices.DefaultServices> | undefined
 
   constructor(
     readonly address: string,
@@ -208,7 +211,7 @@ export class SimPod implements Endpoint {
       if (container === undefined || !this.answering || this.closed) return refused
       if (this.hung) return Effect.zipRight(Deferred.await(container.gone), reset)
       this.inFlight++
-      let work = this.runtime.around(container.handler(request))
+      let work = this.onRequestFiber(container.handler(request))
       if (!probe) {
         this.requestsAccepted++
         const cpu = this.cpu
@@ -237,6 +240,30 @@ export class SimPod implements Endpoint {
         })
       )
     })
+  }
+
+  /**
+   * `runtime.around(effect)` for a request's own fiber: the pod's Random, clock and scheduler are set
+   * on the fiber in place (it runs nothing else afterwards) instead of scoped around the handler.
+   */
+  private onRequestFiber<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> {
+    const { random, clock, scheduler } = this.runtime
+    if (random === undefined && clock === undefined) return effect
+    let services = this.podServices
+    if (services === undefined) {
+      services = Context.empty() as Context.Context<DefaultServices.DefaultServices>
+      if (random !== undefined) services = Context.add(services, Random.Random, random)
+      if (clock !== undefined) services = Context.add(services, Clock.Clock, clock)
+      this.podServices = services
+    }
+    const own = services
+    return onOwnFiber((fiber) => {
+      const settings: Array<FiberRefSetting> = [
+        [DefaultServices.currentServices, Context.merge(fiber.getFiberRef(DefaultServices.currentServices), own)]
+      ]
+      if (clock !== undefined) settings.push([FiberRef.currentScheduler, scheduler])
+      return settings
+    }, effect)
   }
 
   private requestDone(): void {

@@ -10,12 +10,12 @@
  * host with no running pod fails at once with a transport error (connection refused), and one to a
  * pod that dies meanwhile with a connection reset.
  */
-import { HttpClientError, type HttpClientRequest } from "@effect/platform"
+import { HttpClientError, type HttpClientRequest, type HttpClientResponse, type HttpServerResponse } from "@effect/platform"
 import { Deferred, Effect, Random } from "effect"
 import { type Distribution, sample, uniform } from "../../services/Distribution.js"
 import { makeClient, toClientResponse, toServerRequest } from "../../services/http/InMemoryHttp.js"
 import { suspendForever } from "../kernel/SuspendForever.js"
-import type { Resolver } from "./Endpoint.js"
+import type { ConnectionReset, Resolver } from "./Endpoint.js"
 
 export interface NetworkOptions {
   /** One-way latency of every link unless a fault overrides it. Default: uniform 1–3 ms. */
@@ -60,6 +60,7 @@ export class SimNetwork {
     this.random = options.seed === undefined ? undefined : Random.make(options.seed)
   }
 
+  /** Draws from the network's Random (or the caller's when the network has none). */
   private draw<A>(effect: Effect.Effect<A>): Effect.Effect<A> {
     return this.random ? Effect.withRandom(effect, this.random) : effect
   }
@@ -132,7 +133,7 @@ export class SimNetwork {
   private traverse(from: string, to: string): Effect.Effect<void> {
     const link = this.links.get(linkKey(from, to))
     const latency = link?.latency ?? this.defaultLatency
-    if (link === undefined) return Effect.flatMap(this.draw(sample(latency)), (ms) => Effect.sleep(ms))
+    if (link === undefined) return this.delay(latency)
     return Effect.gen(this, function*() {
       if (link.held) yield* Deferred.await(link.held)
       if (link.partitioned) {
@@ -143,8 +144,25 @@ export class SimNetwork {
         this.counters.dropped++
         return yield* lost
       }
-      yield* Effect.sleep(yield* this.draw(sample(latency)))
+      yield* this.delay(latency)
     })
+  }
+
+  /** Sleeps one latency drawn from the network's Random (the same draw as `sample`, without scoping). */
+  private delay(latency: Distribution): Effect.Effect<void> {
+    const random = this.random
+    if (random === undefined) return Effect.flatMap(sample(latency), sleepMillis)
+    switch (latency._tag) {
+      case "Constant":
+        return Effect.sleep(latency.millis)
+      case "Uniform":
+        return latency.maxMillis <= latency.minMillis
+          ? Effect.sleep(latency.minMillis)
+          : Effect.flatMap(
+            random.nextIntBetween(Math.floor(latency.minMillis), Math.floor(latency.maxMillis) + 1),
+            sleepMillis
+          )
+    }
   }
 
   /** The HttpClient of a node in group `from` (a service name, or "client"). */
@@ -152,29 +170,42 @@ export class SimNetwork {
     return makeClient((request, url) => this.send(from, request, url))
   }
 
-  private send(from: string, request: HttpClientRequest.HttpClientRequest, url: URL) {
-    return Effect.gen(this, function*() {
+  private send(
+    from: string,
+    request: HttpClientRequest.HttpClientRequest,
+    url: URL
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> {
+    return Effect.suspend(() => {
       this.counters.requests++
       const host = url.hostname
       const target = this.resolver(host)
       if (target === undefined) {
-        yield* this.traverse(from, host)
-        this.counters.refused++
-        return yield* Effect.fail(
-          new HttpClientError.RequestError({ request, reason: "Transport", description: `connection refused: ${host}` })
+        return Effect.zipRight(
+          this.traverse(from, host),
+          Effect.suspend(() => {
+            this.counters.refused++
+            return Effect.fail(
+              new HttpClientError.RequestError({ request, reason: "Transport", description: `connection refused: ${host}` })
+            )
+          })
         )
       }
-      yield* this.traverse(from, target.service)
-      const response = yield* target.serve(toServerRequest(request, url, { remoteAddress: from })).pipe(
-        Effect.catchAll((reset) => {
-          this.counters.reset++
-          return Effect.fail(
-            new HttpClientError.RequestError({ request, reason: "Transport", description: `${reset.reason}: ${host}` })
-          )
-        })
+      const reset = (error: ConnectionReset) => {
+        this.counters.reset++
+        return Effect.fail(
+          new HttpClientError.RequestError({ request, reason: "Transport", description: `${error.reason}: ${host}` })
+        )
+      }
+      const back = (response: HttpServerResponse.HttpServerResponse) =>
+        Effect.map(this.traverse(target.service, from), () => toClientResponse(request, response))
+      return Effect.zipRight(
+        this.traverse(from, target.service),
+        Effect.suspend(() =>
+          Effect.flatMap(Effect.catchAll(target.serve(toServerRequest(request, url, { remoteAddress: from })), reset), back)
+        )
       )
-      yield* this.traverse(target.service, from)
-      return toClientResponse(request, response)
     })
   }
 }
+
+const sleepMillis = (millis: number): Effect.Effect<void> => Effect.sleep(millis)
