@@ -24,7 +24,16 @@ const ExploreFile = Schema.Struct({
     runSeed: Schema.NonNegativeInt,
     schedule: Schema.Array(ScheduledFault),
     traceHash: Schema.String,
-    invariant: Schema.String
+    invariant: Schema.String,
+    /** A drawn workload (scenarios with drawWorkload, e.g. random) and the ready-queue shuffle. */
+    workload: Schema.optional(Schema.Struct({
+      users: Schema.Int,
+      durationMillis: Schema.NonNegativeInt,
+      thinkMillis: Schema.NonNegativeInt,
+      mix: Schema.Struct({ place: Schema.Number, cancel: Schema.Number, status: Schema.Number }),
+      brewMillis: Schema.NonNegativeInt
+    })),
+    shuffle: Schema.optional(Schema.Boolean)
   })
 })
 
@@ -78,7 +87,11 @@ export const replayCommand = async ({ positionals, values }: Parsed): Promise<nu
       const { runSeed, schedule, invariant } = file.failure
       return replayLive({ scenario, mutants, runSeed, schedule, invariant }, { timeScale: values["time-scale"], json: values.json === true })
     }
-    const result = runScenarioSim(withSample(scenario, file.failure.schedule), { seed: file.failure.runSeed, mutants })
+    const result = runScenarioSim(withSample(scenario, file.failure.schedule, file.failure.workload), {
+      seed: file.failure.runSeed,
+      mutants,
+      ...(file.failure.shuffle ? { shuffle: true } : {})
+    })
     const broken = result.invariants.filter((i) => !i.ok && i.kind !== "behaviour")
     const sameTrace = result.traceHash === file.failure.traceHash
     if (values.json) {

@@ -5,7 +5,7 @@
  * and deterministic: same scenario, seed and code ⇒ same trace hash. Nothing here reads the real
  * clock: the caller measures wall time.
  */
-import { Effect } from "effect"
+import { Effect, Logger, LogLevel } from "effect"
 import { classify, type RunResult } from "../../chaos/RunResult.js"
 import { computeMetrics } from "../../chaos/RunMetrics.js"
 import { runScenario } from "../../chaos/RunScenario.js"
@@ -72,8 +72,11 @@ export const runScenarioSim = (scenario: Scenario, options: SimRunOptions): RunR
   // Bounds that turn a runaway run into a reported failure instead of a hang: virtual time well past
   // the safety and liveness phases, and a step budget against a livelock at one instant.
   const untilMillis = plannedMillis(scenario) + (scenario.livenessBoundMillis ?? 60_000) + 120_000
-  // Tracing spans cost ~20% and nothing reads them in a simulated run.
-  const result = kernel.run(Effect.withTracerEnabled(program(scenario, options, mutants), false), {
+  // Tracing spans cost ~20% and nothing reads them in a simulated run. The services' own log lines
+  // (warnings of retried SQL, relay rounds …) are not printed: stdout belongs to the command's output
+  // (--json), and what a checker needs is in the history.
+  const quiet = Logger.withMinimumLogLevel(Effect.withTracerEnabled(program(scenario, options, mutants), false), LogLevel.None)
+  const result = kernel.run(quiet, {
     seed: seeds.cluster,
     untilMillis,
     maxSteps: options.maxSteps ?? 50_000_000
