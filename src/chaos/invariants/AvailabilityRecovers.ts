@@ -52,7 +52,8 @@ const clusterRecoveredAt = (history: ReadonlyArray<HistoryEntry>, healed: number
     rolling.size === 0 && [...services].every((s) => [...ready].some(([pod, r]) => r && serviceOf(pod) === s))
   let checked = false
   for (const e of history) {
-    if (e.t >= healed && !checked) {
+    // Everything up to the heal (its own instant included: a rollout begun then) counts before judging.
+    if (e.t > healed && !checked) {
       checked = true
       if (settled()) return healed
     }
