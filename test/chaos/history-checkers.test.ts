@@ -153,7 +153,7 @@ describe("availability recovers after faults heal", () => {
 
   it("waits for a rollout begun at the instant the faults healed to complete", () => {
     const rolling = [...base, ...before, cluster(2_000, "rollout", "order"), fault(2_000, "start"), fault(2_000, "end")]
-    const done = [cluster(24_000, "rollout-complete", "order"), ...after(20, () => false)] // judged from 34 s: none
+    const done = [cluster(26_000, "rollout-complete", "order"), ...after(20, () => false)] // judged from 31 s: none
     expect(availabilityRecovers(truth([...rolling, ...done])).detail).toMatch(/^not judged: too few orders/)
     expect(availabilityRecovers(truth([...rolling, cluster(4_000, "rollout-complete", "order"), ...after(20, () => false)])).ok).toBe(false)
   })
