@@ -7,8 +7,11 @@
  * harness closes, which covers a harness killed with SIGKILL.
  */
 import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process"
+import { rmSync } from "node:fs"
 
 const alive = new Set<ChildProcess>()
+/** Run directories to remove if the harness ends before their run does. */
+const leftovers = new Set<string>()
 let installed = false
 
 const killAll = (): number => {
@@ -21,6 +24,8 @@ const killAll = (): number => {
     }
   }
   alive.clear()
+  for (const dir of leftovers) rmSync(dir, { recursive: true, force: true })
+  leftovers.clear()
   return count
 }
 
@@ -46,6 +51,15 @@ export const spawnTracked = (command: string, args: ReadonlyArray<string>, optio
   child.once("exit", () => alive.delete(child))
   child.once("error", () => alive.delete(child))
   return child
+}
+
+/** A directory removed with the processes if the harness stops early; `keep` forgets it. */
+export const removeOnExit = (dir: string): void => {
+  install()
+  leftovers.add(dir)
+}
+export const keep = (dir: string): void => {
+  leftovers.delete(dir)
 }
 
 /** The pids of the processes started and not yet exited (for tests and reports). */

@@ -13,7 +13,7 @@ import { History } from "../chaos/history/History.js"
 import type { MutantName } from "../services/MutantNames.js"
 import { type ServiceName, ServiceNames } from "../services/ports/ServiceDirectory.js"
 import { defaultSagaConfig, type SagaConfigShape } from "../services/SagaConfig.js"
-import { killAllTracked } from "./ChildProcesses.js"
+import { keep, killAllTracked, removeOnExit } from "./ChildProcesses.js"
 import { encodeConfig } from "./ChildProtocol.js"
 import { startRedis, startToxiproxy, useRedis, useToxiproxy } from "./Dependencies.js"
 import { type LiveClock, makeLiveClock } from "./LiveClock.js"
@@ -60,13 +60,18 @@ export interface LiveStack {
 }
 
 /** A fresh directory for the run; removed afterwards unless kept (a stack that failed to start is never kept). */
-const runDirectory = (keep: boolean) =>
+const runDirectory = (keepFiles: boolean) =>
   Effect.acquireRelease(
-    Effect.sync(() => mkdtempSync(join(tmpdir(), "starcoffee-live-"))),
+    Effect.sync(() => {
+      const dir = mkdtempSync(join(tmpdir(), "starcoffee-live-"))
+      if (!keepFiles) removeOnExit(dir)
+      return dir
+    }),
     (dir, exit) =>
       Effect.sync(() => {
         const failed = Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)
-        if (!keep || failed) rmSync(dir, { recursive: true, force: true })
+        keep(dir)
+        if (!keepFiles || failed) rmSync(dir, { recursive: true, force: true })
       })
   )
 

@@ -1,14 +1,19 @@
 /**
  * A live stack that cannot start fails in one line naming what failed, and leaves nothing running:
  * a replica that dies at start (its last words in the message), and — through the command line — a
- * missing redis-server, exit code 2.
+ * missing redis-server, exit code 2. A live run interrupted with SIGINT leaves no process and no
+ * run directory behind.
  */
 import { Cause, Effect, Exit, Option } from "effect"
+import { spawn } from "node:child_process"
+import { mkdtempSync, readdirSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { trackedPids } from "../../src/live/ChildProcesses.js"
 import { startLiveStack } from "../../src/live/LiveStack.js"
 import { starcoffee } from "./support/cli.js"
-import { awaitGone } from "./support/processes.js"
+import { awaitGone, descendants } from "./support/processes.js"
 
 describe("a live stack that cannot start", () => {
   it("a replica dying at start: the stack fails naming it and its last line, and stops everything", async () => {
@@ -38,4 +43,31 @@ describe("a live stack that cannot start", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1)
     expect(r.stderr).toMatch(/^starcoffee: --mode live: redis-server not found at \/nonexistent\/redis-server: install it with `sudo apt-get install redis-server`/)
   })
+})
+
+describe("a live run interrupted", () => {
+  it("SIGINT: exit code 130, no process and no run directory left", async () => {
+    // its own temporary directory, where the run directory must appear and then go
+    const tmp = mkdtempSync(join(tmpdir(), "starcoffee-sigint-"))
+    const bin = join(__dirname, "..", "..", "bin", "starcoffee.mjs")
+    const child = spawn(process.execPath, [bin, "run", "happy-path", "--mode", "live", "--json"], {
+      shell: false,
+      stdio: "ignore",
+      env: { ...process.env, TMPDIR: tmp }
+    })
+    const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+    // wait until the stack is up: redis-server, Toxiproxy and the five replicas
+    let started: Array<number> = []
+    for (let i = 0; i < 600 && started.length < 7; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      started = descendants(child.pid!)
+    }
+    expect(started.length).toBeGreaterThanOrEqual(7)
+    expect(readdirSync(tmp).filter((d) => d.startsWith("starcoffee-live-"))).toHaveLength(1)
+    child.kill("SIGINT")
+    expect(await exit).toBe(130)
+    expect(await awaitGone(started)).toEqual([])
+    expect(readdirSync(tmp)).toEqual([])
+    rmSync(tmp, { recursive: true, force: true })
+  }, 180_000)
 })
