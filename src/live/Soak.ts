@@ -30,7 +30,7 @@ export interface SoakOptions {
   /** Siege users, each placing an order then thinking up to `thinkMillis`. Default: 10 users, 200 ms. */
   readonly users?: number
   readonly thinkMillis?: number
-  /** Longest moment (scenario ms) before each kill, drawn uniformly. Default: 1 000. */
+  /** Longest moment (scenario ms) before each kill, drawn uniformly. Default: 400. */
   readonly maxKillDelayMillis?: number
   /** Bound of the convergence after the last kill (scenario ms). Default: 60 000. */
   readonly livenessBoundMillis?: number
@@ -110,7 +110,7 @@ export const runSoak = (options: SoakOptions = {}) =>
         durationMillis: Number.MAX_SAFE_INTEGER
       }, options.seed ?? 1))
       const target = options.kills ?? 100
-      const maxDelay = options.maxKillDelayMillis ?? 1_000
+      const maxDelay = options.maxKillDelayMillis ?? 400
       const [order, make] = yield* Effect.all([
         killer(world, "order", Math.ceil(target / 2), maxDelay),
         killer(world, "make", Math.floor(target / 2), maxDelay)

@@ -1,7 +1,8 @@
 /**
  * A failure found in the simulator, replayed on real processes (issue #8, item 5): `explore` finds the
  * seed's own defect (the `cancel-publishes-made` mutant: make publishes CoffeeMade when it cancels)
- * in the cancel-race scenario and writes explore.json; `replay explore.json --mode live` runs that
+ * in a short cancel-race scenario (fixtures/short-cancel-race.yaml; the catalogue's cancel-race
+ * shows the same, in 30 s) and writes explore.json; `replay explore.json --mode live` runs that
  * counterexample — scenario, mutant, workload seed, shrunk schedule — in the live world, where the
  * same invariant breaks: coffee for cancelled orders, made by real processes.
  */
@@ -18,7 +19,8 @@ const starcoffee = (...args: Array<string>) => run(args)
 
 describe("replay --mode live", () => {
   it("reproduces on real processes a counterexample explore found in the simulator", async () => {
-    const explore = await starcoffee("explore", "cancel-race", "--mutant", "cancel-publishes-made", "--runs", "1", "--max-faults", "1", "--jobs", "1", "--out", out, "--json")
+    const scenario = join(__dirname, "fixtures", "short-cancel-race.yaml")
+    const explore = await starcoffee("explore", scenario, "--mutant", "cancel-publishes-made", "--runs", "1", "--max-faults", "1", "--jobs", "1", "--out", out, "--json")
     expect(explore.status).toBe(1)
     const found = JSON.parse(readFileSync(join(out, "explore.json"), "utf8")) as { failure: { invariant: string } }
     expect(found.failure.invariant).toContain("no coffee for a cancelled order")
