@@ -5,7 +5,8 @@
  * `Effect.locally` saves the old value, sets the new one and restores it in a finalizer: a dozen
  * Effect operations and a copied context per ref, per request. A fiber that runs one request and ends
  * has nothing to restore, so the refs are set in place and left set; the fiber must run nothing else
- * afterwards that expects the old values.
+ * afterwards that expects the old values. `setInPlace` is the bare setter, for code that restores the
+ * old value itself on every exit (SimSql's transactions).
  */
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
@@ -16,6 +17,17 @@ export type FiberRefSetting = readonly [FiberRef.FiberRef<any>, unknown]
 /** Effect's fiber runtime sets a ref of the running fiber in place (what `FiberRef.set` does). */
 interface SettableFiber {
   setFiberRef<A>(fiberRef: FiberRef.FiberRef<A>, value: A): void
+}
+
+/**
+ * Sets `fiberRef` of `fiber` — the running fiber, passed by `Effect.withFiberRuntime` — in place, as
+ * `FiberRef.set` would; false (and nothing set) where the fiber runtime has no in-place setter.
+ */
+export const setInPlace = <A>(fiber: unknown, fiberRef: FiberRef.FiberRef<A>, value: A): boolean => {
+  const settable = fiber as Partial<SettableFiber>
+  if (typeof settable.setFiberRef !== "function") return false
+  settable.setFiberRef(fiberRef, value)
+  return true
 }
 
 /**

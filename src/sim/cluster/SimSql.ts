@@ -31,6 +31,7 @@ import { SqlClient, type SqlConnection, Statement } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
 import { Context, Effect, Exit, FiberRef, type Scope, Stream } from "effect"
 import { createRequire } from "node:module"
+import { setInPlace } from "../../services/http/OwnFiber.js"
 import type { SqlFaults } from "./SqlFaults.js"
 
 type Connection = SqlConnection.Connection
@@ -57,6 +58,12 @@ const openNative: (filename: string) => NativeDatabase = (() => {
   return (filename) => new Database(filename)
 })()
 
+/** Statements executed by every simulated database of this process (for the benchmark's per-order figure). */
+let statementsExecuted = 0
+
+/** How many SQL statements the simulated databases of this process have executed so far. */
+export const simSqlStatements = (): number => statementsExecuted
+
 /**
  * One in-memory database: prepared statements by text, synchronous execution. `run*` throw a
  * `SqlError` (the stock client's messages) and are only called while the caller may use the database.
@@ -81,6 +88,7 @@ class NativeConnection {
 
   /** Rows of a reader, [] for a writer (`raw`: the writer's run result, as `executeRaw` returns). */
   run(sql: string, params: ReadonlyArray<unknown>, safeIntegers: boolean, raw = false): ReadonlyArray<any> {
+    statementsExecuted++
     const statement = this.prepare(sql)
     if (safeIntegers) statement.safeIntegers(true)
     try {
@@ -94,6 +102,7 @@ class NativeConnection {
 
   /** Rows as arrays of values. */
   runValues(sql: string, params: ReadonlyArray<unknown>): ReadonlyArray<ReadonlyArray<unknown>> {
+    statementsExecuted++
     const statement = this.prepare(sql)
     try {
       if (!statement.reader) {
@@ -113,6 +122,7 @@ class NativeConnection {
 
   /** A statement prepared afresh and not kept. */
   runUnprepared(sql: string, params: ReadonlyArray<unknown>): ReadonlyArray<any> {
+    statementsExecuted++
     let statement: NativeStatement
     try {
       statement = this.db.prepare(sql)
@@ -299,11 +309,14 @@ export const makeSimSqlClientWith = (faults?: SqlFaults): Effect.Effect<SqlClien
                 : Effect.zipRight(exec(c, `ROLLBACK TO SAVEPOINT effect_sql_${id}`), exit)
           )
         }
-        const body = Effect.locally(
-          restore(effect),
-          FiberRef.currentContext,
-          Context.add(context, SqlClient.TransactionConnection, [conn, 0] as const)
-        )
+        const inTransaction = Context.add(context, SqlClient.TransactionConnection, [conn, 0] as const)
+        // The body runs with the transaction's connection in its context: set in place on this fiber and
+        // put back when the body ends, whatever the exit (where the runtime cannot, `Effect.locally`).
+        let swapped = false
+        const body = Effect.suspend(() => {
+          swapped = setInPlace(fiber, FiberRef.currentContext, inTransaction)
+          return swapped ? restore(effect) : Effect.locally(restore(effect), FiberRef.currentContext, inTransaction)
+        })
         // BEGIN, the body, then COMMIT or ROLLBACK (a failure of these dies, as in the stock client)
         // and the lock's release, whatever happened.
         const run = Effect.flatMap(
@@ -313,6 +326,7 @@ export const makeSimSqlClientWith = (faults?: SqlFaults): Effect.Effect<SqlClien
           })),
           (exit) =>
             Effect.sync(() => {
+              if (swapped) setInPlace(fiber, FiberRef.currentContext, context)
               try {
                 execNow(Exit.isSuccess(exit) ? "COMMIT" : "ROLLBACK")
               } finally {
