@@ -10,6 +10,8 @@ import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process"
 import { rmSync } from "node:fs"
 
 const alive = new Set<ChildProcess>()
+/** Guardians: stopped with SIGTERM (SIGKILL would leave their server behind). */
+const guardians = new Set<ChildProcess>()
 /** Run directories to remove if the harness ends before their run does. */
 const leftovers = new Set<string>()
 let installed = false
@@ -18,7 +20,7 @@ const killAll = (): number => {
   const count = alive.size
   for (const child of alive) {
     try {
-      child.kill("SIGKILL")
+      child.kill(guardians.has(child) ? "SIGTERM" : "SIGKILL")
     } catch {
       // already gone
     }
@@ -51,6 +53,44 @@ export const spawnTracked = (command: string, args: ReadonlyArray<string>, optio
   child.once("exit", () => alive.delete(child))
   child.once("error", () => alive.delete(child))
   return child
+}
+
+/**
+ * The guardian: runs the server as its child (same output), exits with it, and kills it with SIGKILL
+ * when the harness's IPC channel closes or SIGTERM arrives.
+ */
+const GUARDIAN = `
+const { spawn } = require("node:child_process")
+const [command, ...args] = JSON.parse(process.argv[1])
+const server = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] })
+const stop = () => { server.kill("SIGKILL") }
+process.on("disconnect", stop)
+process.on("SIGTERM", stop)
+process.on("SIGINT", stop)
+server.on("error", (e) => { console.error(e.message); process.exit(127) })
+server.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGKILL" ? 137 : 1)))
+`
+
+/**
+ * Spawns a program that does not watch its parent (redis-server, Toxiproxy) under a guardian, so
+ * that it dies with the harness however the harness ends. Stop it with `stopGuarded`.
+ */
+export const spawnGuarded = (
+  command: string,
+  args: ReadonlyArray<string>,
+  output: { readonly stdout: number; readonly stderr: number }
+): ChildProcess => {
+  const child = spawnTracked(process.execPath, ["-e", GUARDIAN, JSON.stringify([command, ...args])], {
+    stdio: ["ignore", output.stdout, output.stderr, "ipc"]
+  })
+  guardians.add(child)
+  child.once("exit", () => guardians.delete(child))
+  return child
+}
+
+/** Stops a process: its server with it for a guardian, at once for anything else. */
+export const stopTracked = (child: ChildProcess): void => {
+  child.kill(guardians.has(child) ? "SIGTERM" : "SIGKILL")
 }
 
 /** A directory removed with the processes if the harness stops early; `keep` forgets it. */

@@ -1,12 +1,12 @@
 /**
  * LocalServer: starts a dependency of the live world (redis-server, the Toxiproxy server) as a child
- * process on a free loopback port, waits until it answers, and stops it when the scope closes. A
+ * process (under a guardian, ChildProcesses.ts) on a free loopback port, waits until it answers, and stops it when the scope closes. A
  * server that exits before answering — its port taken meanwhile, a bad flag — is retried on another
  * port a few times, then reported in one line with the last thing it printed.
  */
 import { Data, Effect, type Scope } from "effect"
 import { closeSync, openSync, readFileSync } from "node:fs"
-import { spawnTracked } from "./ChildProcesses.js"
+import { spawnGuarded, stopTracked } from "./ChildProcesses.js"
 import { freePort } from "./FreePort.js"
 
 export class LocalServerError extends Data.TaggedError("LocalServerError")<{ readonly message: string }> {}
@@ -38,7 +38,7 @@ const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, m
 /** One attempt on one port: the pid when it answers, or why it did not. */
 const attempt = async (spec: LocalServerSpec, port: number) => {
   const log = openSync(spec.logFile, "a")
-  const child = spawnTracked(spec.command, spec.args(port), { stdio: ["ignore", log, log] })
+  const child = spawnGuarded(spec.command, spec.args(port), { stdout: log, stderr: log })
   closeSync(log)
   let exited: string | undefined
   child.once("exit", (code, signal) => {
@@ -53,7 +53,7 @@ const attempt = async (spec: LocalServerSpec, port: number) => {
     if (await spec.answers(port).catch(() => false)) return { ok: true as const, child }
     await sleep(25)
   }
-  child.kill("SIGKILL")
+  stopTracked(child)
   return { ok: false as const, why: `did not answer on 127.0.0.1:${port} within ${spec.startTimeoutMillis ?? 10_000} ms` }
 }
 
@@ -77,6 +77,6 @@ export const startLocalServer = (spec: LocalServerSpec): Effect.Effect<number, L
       Effect.async<void>((resume) => {
         if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
         child.once("exit", () => resume(Effect.void))
-        child.kill("SIGKILL")
+        stopTracked(child)
       })
   ).pipe(Effect.map(({ port }) => port))

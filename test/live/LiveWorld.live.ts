@@ -195,16 +195,17 @@ describe("LiveWorld", () => {
     await run(world.unskewClock(world.stack.supervisor.podsOf("payment")[0]!.name))
   })
 
-  it("CPU hog: the replica's process burns the CPU it is told to", async () => {
-    const pod = world.stack.supervisor.podsOf("make")[0]!
-    const pid = pod.container!.child.pid!
-    const before = processCpuMillis(pid)!
-    await run(world.hogCpu({ service: "make", replica: 0 }, 0.5))
+  it("CPU hog: the replica's process burns the CPU it is told to, an idle one does not", async () => {
+    const hogged = world.stack.supervisor.podsOf("make")[0]!
+    const idle = world.stack.supervisor.podsOf("mypage")[0]!
+    const cpu = () => [processCpuMillis(hogged.container!.child.pid!)!, processCpuMillis(idle.container!.child.pid!)!] as const
+    const [hogBefore, idleBefore] = cpu()
+    await run(world.hogCpu({ service: "make", replica: 0 }, 0.9))
     await sleep(2_000)
-    const used = processCpuMillis(pid)! - before
-    await run(world.unhogCpu(pod.name))
-    // half of 2 s of one core, less what the machine's load takes from it
-    expect(used).toBeGreaterThanOrEqual(300)
+    const [hogAfter, idleAfter] = cpu()
+    await run(world.unhogCpu(hogged.name))
+    // however loaded the machine, a process busy 90 % of the time takes far more than an idle one
+    expect(hogAfter - hogBefore).toBeGreaterThan(2 * (idleAfter - idleBefore) + 50)
   })
 
   it("no fault failed to reach its proxy", () => {

@@ -64,11 +64,19 @@ describe("scenarios in the live world", () => {
     expect(r.metrics.successful).toBeGreaterThan(0)
   }, 240_000)
 
-  it("rolling-update: order's three replicas are replaced by new ones, gated on readiness", async () => {
+  it("rolling-update: order's replicas are replaced by new ones, each old one only after a new one is ready", async () => {
     const r = await live("rolling-update")
-    const cluster = r.history!.filter((e) => e.type === "cluster")
-    expect(cluster.some((e) => e.type === "cluster" && e.action === "rollout-complete" && e.pod === "order")).toBe(true)
-    expect(cluster.filter((e) => e.type === "cluster" && e.action === "terminated" && e.pod.startsWith("order-")).length).toBeGreaterThanOrEqual(3)
+    const cluster = r.history!.flatMap((e) => (e.type === "cluster" ? [e] : []))
+    const rollout = cluster.findIndex((e) => e.action === "rollout" && e.pod === "order")
+    expect(rollout).toBeGreaterThanOrEqual(0)
+    const terminations = cluster.slice(rollout).filter((e) => e.action === "terminating" && e.pod.startsWith("order-"))
+    expect(terminations.length).toBeGreaterThanOrEqual(1)
+    // maxSurge 1 / maxUnavailable 0 of three: every old replica leaves after one more new one is ready
+    terminations.forEach((termination, k) => {
+      const readyBefore = cluster.slice(rollout, cluster.indexOf(termination))
+        .filter((e) => e.action === "ready" && cluster.some((c) => c.action === "create" && c.pod === e.pod && c.detail === "v2"))
+      expect(readyBefore.length).toBeGreaterThanOrEqual(k + 1)
+    })
   }, 240_000)
 
   it("liveness: mypage hangs (SIGSTOP) and its liveness probe has it restarted", async () => {

@@ -2,7 +2,7 @@
  * A live stack that cannot start fails in one line naming what failed, and leaves nothing running:
  * a replica that dies at start (its last words in the message), and — through the command line — a
  * missing redis-server, exit code 2. A live run interrupted with SIGINT leaves no process and no
- * run directory behind.
+ * run directory behind, and a harness killed with SIGKILL leaves no process either.
  */
 import { Cause, Effect, Exit, Option } from "effect"
 import { spawn } from "node:child_process"
@@ -11,6 +11,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { trackedPids } from "../../src/live/ChildProcesses.js"
+import { freePort } from "../../src/live/FreePort.js"
 import { startLiveStack } from "../../src/live/LiveStack.js"
 import { starcoffee } from "./support/cli.js"
 import { awaitGone, descendants } from "./support/processes.js"
@@ -46,6 +47,20 @@ describe("a live stack that cannot start", () => {
 })
 
 describe("a live run interrupted", () => {
+  it("a harness killed with SIGKILL still leaves no redis-server, Toxiproxy or replica behind", async () => {
+    const bin = join(__dirname, "..", "..", "bin", "starcoffee.mjs")
+    const child = spawn(process.execPath, [bin, "serve", "--port", String(await freePort())], { shell: false, stdio: ["ignore", "pipe", "ignore"] })
+    let out = ""
+    child.stdout!.on("data", (d) => (out += d))
+    for (let i = 0; i < 900 && !out.includes("gateway"); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(out).toContain("gateway")
+    const started = descendants(child.pid!)
+    // redis-server and Toxiproxy (each with its guardian) and five replicas
+    expect(started.length).toBeGreaterThanOrEqual(9)
+    child.kill("SIGKILL")
+    expect(await awaitGone(started, 20_000)).toEqual([])
+  }, 180_000)
+
   it("SIGINT: exit code 130, no process and no run directory left", async () => {
     // its own temporary directory, where the run directory must appear and then go
     const tmp = mkdtempSync(join(tmpdir(), "starcoffee-sigint-"))
