@@ -6,8 +6,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import { createServer, type Server } from "node:net"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { freePort } from "../../src/live/FreePort.js"
 import { awaitGone, descendants } from "./support/processes.js"
 
@@ -20,8 +22,16 @@ interface Serving {
   readonly exit: Promise<number | null>
 }
 
+/** serve keeps its run directory (databases, logs): the tests give it a temporary folder of their own. */
+const tmp = mkdtempSync(join(tmpdir(), "starcoffee-serve-test-"))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+
 const serve = (...args: Array<string>): Serving => {
-  const child = spawn(process.execPath, [bin, "serve", ...args], { shell: false, stdio: ["ignore", "pipe", "pipe"] })
+  const child = spawn(process.execPath, [bin, "serve", ...args], {
+    shell: false,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, TMPDIR: tmp }
+  })
   let out = ""
   let err = ""
   child.stdout!.on("data", (d) => (out += d))
