@@ -224,6 +224,27 @@ describe("Kernel: stops", () => {
     expect(kernel.pendingTimers).toBe(0)
   })
 
+  it("stackTraceLimit holds while the run executes, and the caller's is put back after, also on a throw", () => {
+    const before = Error.stackTraceLimit
+    const frames = (e: Error) => (e.stack ?? "").split("\n").filter((line) => line.trimStart().startsWith("at ")).length
+    const inside = make().run(Effect.sync(() => frames(new Error("inside"))), { stackTraceLimit: 0 })
+    expect(completed(inside)).toBe(0)
+    expect(Error.stackTraceLimit).toBe(before)
+    expect(frames(new Error("outside"))).toBeGreaterThan(0)
+    // a raw timer callback that throws escapes run(); the limit is put back all the same
+    const kernel = make()
+    const throwing = Effect.zipRight(
+      Effect.sync(() => kernel.scheduleAfter(5, () => {
+        throw new Error("timer callback")
+      })),
+      Effect.sleep(10)
+    )
+    expect(() => kernel.run(throwing, { stackTraceLimit: 0 })).toThrow("timer callback")
+    expect(Error.stackTraceLimit).toBe(before)
+    // without the option the run leaves the limit alone
+    expect(completed(make().run(Effect.sync(() => frames(new Error("default")))))).toBeGreaterThan(0)
+  })
+
   it("maxSteps stops a livelock", () => {
     const result = make().run(Effect.forever(Effect.yieldNow()), { maxSteps: 10_000 })
     expect(result._tag).toBe("StepLimit")

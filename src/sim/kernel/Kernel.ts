@@ -116,6 +116,15 @@ export interface RunOptions {
    * finalizers execute, for at most this many steps. Default: 1_000_000.
    */
   readonly shutdownMaxSteps?: number
+  /**
+   * `Error.stackTraceLimit` while the run executes (put back afterwards). Every `new Error` — which
+   * includes every Effect `Data.TaggedError` / `Schema.TaggedError` a service fails with — captures
+   * that many stack frames, at a cost that dominates making the error. A simulated run makes errors
+   * by the thousand as plain values (503s, breaker rejections, timeouts) and never prints their
+   * stacks; a defect is then reported with its message but without a stack.
+   * Default: undefined (left as it is).
+   */
+  readonly stackTraceLimit?: number
 }
 
 interface RunStats {
@@ -545,6 +554,8 @@ export class Kernel {
     this.running = true
     this.rootDone = false
     let exit: Exit.Exit<A, E> | undefined
+    const stackTraceLimit = Error.stackTraceLimit
+    if (options.stackTraceLimit !== undefined) Error.stackTraceLimit = options.stackTraceLimit
     try {
       // `immediate: false`: even the root's first step goes through the ready queue.
       const root = Effect.runFork(program, { scheduler: this.scheduler, immediate: false })
@@ -579,6 +590,7 @@ export class Kernel {
         ? { _tag: "Deadlock", blocked: live, exit, ...stats }
         : { _tag: stop === Stop.TimeLimit ? "TimeLimit" : "StepLimit", live, exit, ...stats }
     } finally {
+      Error.stackTraceLimit = stackTraceLimit
       this.running = false
       this.rootDone = false
     }

@@ -79,7 +79,10 @@ export const runScenarioSim = (scenario: Scenario, options: SimRunOptions): RunR
   const result = kernel.run(quiet, {
     seed: seeds.cluster,
     untilMillis,
-    maxSteps: options.maxSteps ?? 50_000_000
+    maxSteps: options.maxSteps ?? 50_000_000,
+    // Errors are values here (503s, rejections, timeouts by the thousand); capturing their stacks cost
+    // more than making them. A defect is still reported with its message.
+    stackTraceLimit: 0
   })
   kernel.shutdown()
   const base = { scenario: scenario.name, mode: "sim" as const, seed: options.seed, reproducible: true, mutants }
