@@ -77,9 +77,10 @@ export const suiteSpec: CommandSpec = {
 export const exploreSpec: CommandSpec = {
   name: "explore",
   summary: "Search fault schedules for a broken invariant, on worker threads; shrink what fails to a minimal schedule.",
-  usage: "starcoffee explore [<scenario|file>] (default: random) [--runs N] [--time-budget T] [--seed N] [--jobs N] [--shard i/n] [--mutant NAME]... [--max-faults N] [--out DIR] [--json]",
+  usage: "starcoffee explore [<scenario|file>] (default: random) [--runs N] [--time-budget T] [--seed N] [--jobs N] [--shard i/n] [--mutant NAME]... [--max-faults N] [--faults K,K] [--out DIR] [--json]",
   options: {
     runs: { type: "string" },
+    faults: { type: "string" },
     "time-budget": { type: "string" },
     seed: { type: "string" },
     jobs: { type: "string" },
@@ -97,6 +98,7 @@ export const exploreSpec: CommandSpec = {
     ["--shard i/n", "explore only samples i-1, i-1+n, i-1+2n, … (1 ≤ i ≤ n): n shards are disjoint; --runs counts this shard's samples"],
     ["--mutant NAME", `switch on a deliberate defect (repeatable): ${mutantList}`],
     ["--max-faults N", "most extra faults per run (default 4)"],
+    ["--faults K,K", "the fault kinds the swarm may enable (default all): Kill, Hang, Restart, ServiceDown, Slow, Partition, Drop, BrokerOutage, BrokerSlow, Duplicate, ClockSkew, CpuHog, Scale, Roll, SqlSlow, SqlFail, HandlerDelay, CrashPoint"],
     ["--out DIR", "where explore.json (the input of `starcoffee replay`) and the report go (default reports/explore-<scenario>-<seed>/)"],
     ["--json", "print one JSON object"]
   ],
@@ -106,9 +108,10 @@ export const exploreSpec: CommandSpec = {
 export const replaySpec: CommandSpec = {
   name: "replay",
   summary: "Replay a counterexample found by explore, byte for byte.",
-  usage: "starcoffee replay <explore.json> [--mode sim|live] [--time-scale S] | --scenario S --seed N --max-faults N --path P [--mutant NAME]... [--json]",
+  usage: "starcoffee replay <explore.json> [--mode sim|live] [--time-scale S] | --scenario S --seed N --max-faults N [--faults K,K] --path P [--mutant NAME]... [--json]",
   options: {
     mode: { type: "string" },
+    faults: { type: "string" },
     "time-scale": { type: "string" },
     scenario: { type: "string" },
     seed: { type: "string" },
@@ -123,6 +126,7 @@ export const replaySpec: CommandSpec = {
     ["--time-scale S", "live only: real ms per scenario ms (default 1)"],
     ["--scenario S --seed N --path P", "the failing sample's own seed and fast-check path, as printed by explore (any shard)"],
     ["--max-faults N", "the --max-faults the exploration used (default 4)"],
+    ["--faults K,K", "the --faults the exploration used (default all kinds)"],
     ["--mutant NAME", `the mutants the exploration ran with: ${mutantList}`],
     ["--json", "print one JSON object"]
   ],

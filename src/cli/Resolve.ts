@@ -53,3 +53,15 @@ export const resolveJobs = (value: unknown, cores: number): number => {
   }
   return Number(value)
 }
+
+/** `--faults Kill,Duplicate`: the fault kinds exploration's swarm may enable (default: all), in FaultKinds order. */
+export const resolveFaultKinds = async (value: unknown) => {
+  const { FaultKinds } = await import("../chaos/explore/FaultScheduleArbitrary.js")
+  if (value === undefined) return undefined
+  const names = String(value).split(",").map((s) => s.trim()).filter((s) => s !== "")
+  const unknown = names.find((n) => !(FaultKinds as ReadonlyArray<string>).includes(n))
+  if (unknown !== undefined || names.length === 0) {
+    throw new UsageError(`--faults: ${unknown === undefined ? "no fault kind given" : `unknown fault kind "${unknown}"`}; kinds: ${FaultKinds.join(", ")}`)
+  }
+  return FaultKinds.filter((k) => names.includes(k))
+}

@@ -31,8 +31,8 @@ const withoutTiming = ({ jobs: _j, wallMs: _w, runsPerSecond: _r, ...rest }: Rec
 
 describe("starcoffee explore --jobs, --shard, --time-budget", () => {
   it("gives the same counterexample, shrunk schedule and trace hashes at --jobs 1 and --jobs 2; a shard's counterexample replays", async () => {
-    // Shard 1/2 of seed 5 holds samples 0, 2, 4, 6, 8, 10; sample 6 fails (make-no-inbox under duplicate delivery).
-    const args = ["explore", tiny, "--mutant", "make-no-inbox", "--seed", "5", "--max-faults", "2", "--shard", "1/2", "--runs", "6", "--json"]
+    // Shard 1/2 of seed 5 holds samples 0, 2, 4, 6, 8, 10; sample 2 fails (make-no-inbox under duplicate delivery).
+    const args = ["explore", tiny, "--mutant", "make-no-inbox", "--seed", "5", "--max-faults", "2", "--faults", "Duplicate,Kill", "--shard", "1/2", "--runs", "6", "--json"]
     const one = await run(...args, "--jobs", "1")
     const two = await run(...args, "--jobs", "2")
     expect(one.code).toBe(1)
@@ -42,14 +42,16 @@ describe("starcoffee explore --jobs, --shard, --time-budget", () => {
     expect(a.jobs).toBe(1)
     expect(b.jobs).toBe(2)
     expect(withoutTiming(b)).toEqual(withoutTiming(a))
-    expect(a.failure.index).toBe(6)
-    expect(a.samples.map((s: Sample) => s.index)).toEqual([0, 2, 4, 6])
-    expect(a.runs).toBe(4)
+    expect(a.failure.index).toBe(2)
+    expect(a.samples.map((s: Sample) => s.index)).toEqual([0, 2])
+    expect(a.runs).toBe(2)
+    expect(a.kinds).toEqual(["Kill", "Duplicate"])
     expect(a.failure.traceHash).toMatch(/^[0-9a-f]{64}$/)
     expect(a.failure.schedule.length).toBeGreaterThanOrEqual(1)
 
     const [, ...command] = a.failure.replay.split(" ")
     expect(command).not.toContain("--shard")
+    expect(command.join(" ")).toContain("--faults Kill,Duplicate")
     const replayed = await run(...command, "--json")
     expect(replayed.code).toBe(1)
     const replay = JSON.parse(replayed.stdout)
@@ -88,6 +90,7 @@ describe("starcoffee explore --jobs, --shard, --time-budget", () => {
     [["explore", "happy-path", "--jobs", "0"], /--jobs must be an integer from 1 to 256, got "0"/],
     [["explore", "happy-path", "--shard", "0/2"], /--shard must be i\/n with 1 ≤ i ≤ n ≤ 100000 \(e\.g\. 2\/4\), got "0\/2"/],
     [["explore", "happy-path", "--shard", "3/2"], /--shard must be i\/n .* got "3\/2"/],
+    [["explore", "happy-path", "--faults", "Kill,Nope"], /--faults: unknown fault kind "Nope"; kinds: Kill, Hang/],
     [["explore", "happy-path", "--shard", "2"], /--shard must be i\/n .* got "2"/],
     [["explore", "happy-path", "--time-budget", "5"], /--time-budget must be a positive duration such as 30s, 5m or 1h, got "5"/],
     [["explore", "happy-path", "--time-budget", "0s"], /--time-budget must be a positive duration .* got "0s"/],

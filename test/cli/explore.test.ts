@@ -15,7 +15,7 @@ describe("starcoffee explore and replay", () => {
     const dir = mkdtempSync(join(tmpdir(), "starcoffee-explore-"))
     const tiny = writeTinyScenario(dir)
     const out = join(dir, "out")
-    const found = await run("explore", tiny, "--mutant", "make-no-inbox", "--seed", "5", "--runs", "8", "--max-faults", "2", "--out", out, "--json")
+    const found = await run("explore", tiny, "--mutant", "make-no-inbox", "--seed", "5", "--runs", "8", "--max-faults", "2", "--faults", "Duplicate,Kill", "--out", out, "--json")
     expect(found.code).toBe(1)
     const result = JSON.parse(found.stdout)
     expect(result.ok).toBe(false)
@@ -27,7 +27,7 @@ describe("starcoffee explore and replay", () => {
     expect(result.samples.map((s: { index: number }) => s.index)).toEqual([...Array(result.failure.index + 1).keys()])
     expect(result.samples.slice(0, -1).every((s: { ok: boolean }) => s.ok)).toBe(true)
     expect(result.failure.replay).toBe(
-      `starcoffee replay --scenario ${tiny} --seed ${result.failure.seed} --max-faults 2 --path ${result.failure.path} --mutant make-no-inbox`
+      `starcoffee replay --scenario ${tiny} --seed ${result.failure.seed} --max-faults 2 --faults Kill,Duplicate --path ${result.failure.path} --mutant make-no-inbox`
     )
     expect(result.failure.path).toMatch(/^0(:\d+)*$/)
     expect(JSON.parse(readFileSync(join(out, "explore.json"), "utf8"))).toEqual(result)

@@ -32,7 +32,7 @@ describe("starcoffee suite", () => {
     const parse = (out: string) => out.trim().split("\n").map((l) => JSON.parse(l) as { scenario: string; traceHash: string; seed: number })
     const a = parse(one.stdout)
     const b = parse(two.stdout)
-    expect(a.map((r) => r.scenario)).toEqual(["happy-path", "broker-outage", "liveness"])
+    expect(a.map((r) => r.scenario)).toEqual(["broker-outage", "happy-path", "liveness"])
     expect(b.map((r) => r.scenario)).toEqual(a.map((r) => r.scenario))
     for (const r of a) expect(r.traceHash).toMatch(/^[0-9a-f]{64}$/)
     expect(b.map((r) => r.traceHash)).toEqual(a.map((r) => r.traceHash))

@@ -195,12 +195,15 @@ export const replayCommand = (options: {
   readonly path: string
   readonly maxFaults: number
   readonly mutants: ReadonlyArray<MutantName>
+  /** The kinds the swarm could enable; named in the command only when not all of them. */
+  readonly kinds?: ReadonlyArray<FaultKind>
 }): string =>
   [
     "starcoffee replay",
     `--scenario ${shellWord(options.scenarioRef)}`,
     `--seed ${options.seed}`,
     `--max-faults ${options.maxFaults}`,
+    ...(options.kinds !== undefined && options.kinds.length < FaultKinds.length ? [`--faults ${options.kinds.join(",")}`] : []),
     `--path ${options.path}`,
     ...options.mutants.map((m) => `--mutant ${m}`)
   ].join(" ")

@@ -87,7 +87,7 @@ const failureOf = (searched: Searched, context: ExploreContext): ExploreFailure 
     shrinking: c.shrinking.map((s) => ({ ...s, run: before + s.run })),
     index: failing.index,
     seed: failing.seed,
-    replay: replayCommand({ scenarioRef: context.scenarioRef, seed: failing.seed, path: c.path, maxFaults: context.maxFaults, mutants: context.mutants })
+    replay: replayCommand({ scenarioRef: context.scenarioRef, seed: failing.seed, path: c.path, maxFaults: context.maxFaults, mutants: context.mutants, kinds: context.kinds })
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `starcoffee explore [<scenario>] (default: random) [--runs N] [--time-budget T] [--seed N] [--jobs N] [--shard i/n]
- * [--mutant NAME]... [--max-faults N] [--out DIR] [--json]`: property-based exploration of fault
+ * [--mutant NAME]... [--max-faults N] [--faults K,K] [--out DIR] [--json]`: property-based exploration of fault
  * schedules (fast-check, swarm testing, shrinking), its samples checked on worker threads; writes
  * explore.json and the exploration's report to --out (default reports/explore-<scenario>-<seed>/).
  * Exit 0 when nothing was found, 1 with a shrunk counterexample and the command that replays it.
@@ -12,7 +12,7 @@ import type { Parsed } from "../Args.js"
 import { formatBudget, parseShard, parseTimeBudget } from "../ExploreFlags.js"
 import { exploreProgress } from "../ExploreProgress.js"
 import { parseNonNegativeInt, UsageError } from "../UsageError.js"
-import { resolveJobs, resolveMutants, resolveScenario } from "../Resolve.js"
+import { resolveFaultKinds, resolveJobs, resolveMutants, resolveScenario } from "../Resolve.js"
 
 /** How the exploration ran on this machine (the only fields that differ with --jobs). */
 export interface ExploreTiming {
@@ -71,6 +71,7 @@ export const exploreCommand = async ({ positionals, values }: Parsed): Promise<n
   const jobs = resolveJobs(values.jobs, availableParallelism())
   const shard = parseShard(values.shard as string | undefined)
   const mutants = resolveMutants(values)
+  const kinds = await resolveFaultKinds(values.faults)
   // No scenario given: `random`, whose workload explore draws per sample (scenarios/random.yaml).
   const scenario = await resolveScenario(positionals[0] ?? "random")
   const { exploreInPool } = await import("../ExplorePool.js")
@@ -89,6 +90,7 @@ export const exploreCommand = async ({ positionals, values }: Parsed): Promise<n
     keepGoing: () => timeBudgetMs === undefined || performance.now() - started < timeBudgetMs,
     mutants,
     maxFaults,
+    ...(kinds ? { kinds } : {}),
     onRun: progress.run,
     onSample: progress.sample
   }).finally(progress.stop)

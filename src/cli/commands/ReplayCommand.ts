@@ -1,6 +1,6 @@
 /**
  * `starcoffee replay <explore.json> [--json]` or
- * `starcoffee replay --scenario S --seed N --max-faults N --path P [--mutant NAME]... [--json]`:
+ * `starcoffee replay --scenario S --seed N --max-faults N [--faults K,K] --path P [--mutant NAME]... [--json]`:
  * re-runs a counterexample found by explore — from its file (run seed + schedule, and the trace hash
  * must match byte for byte), or from the failing sample's own fast-check seed and path (whatever
  * the exploration's seed, shard, runs or jobs were). Exit 1 when the invariant fails again
@@ -14,7 +14,7 @@ import { runScenarioSim } from "../../sim/world/SimRun.js"
 import { isMutantName } from "../../services/MutantNames.js"
 import type { Parsed } from "../Args.js"
 import { parseNonNegativeInt, UsageError } from "../UsageError.js"
-import { resolveMode, resolveMutants, resolveScenario } from "../Resolve.js"
+import { resolveFaultKinds, resolveMode, resolveMutants, resolveScenario } from "../Resolve.js"
 
 const ExploreFile = Schema.Struct({
   scenario: Schema.String,
@@ -112,9 +112,10 @@ export const replayCommand = async ({ positionals, values }: Parsed): Promise<nu
   if (!/^\d+(:\d+)*$/.test(path)) throw new UsageError(`--path must look like 0:12:3, got "${path}"`)
   const maxFaults = parseNonNegativeInt("max-faults", values["max-faults"] as string | undefined, 4)
   const mutants = resolveMutants(values)
+  const kinds = await resolveFaultKinds(values.faults)
   let outcome
   try {
-    outcome = checkSample(scenario, { run: runScenarioSim, maxFaults, mutants }, seed, path)
+    outcome = checkSample(scenario, { run: runScenarioSim, maxFaults, mutants, ...(kinds ? { kinds } : {}) }, seed, path)
   } catch (error) {
     throw new UsageError(`fast-check cannot replay path ${path} with seed ${seed} and --max-faults ${maxFaults}: ${(error as Error).message.split("\n")[0]}`)
   }
