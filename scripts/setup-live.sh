@@ -1,58 +1,95 @@
 #!/usr/bin/env bash
-# setup-live: installs the live world's two real dependencies where it can — redis-server (Debian's
-# package, through apt-get with a lock timeout) and the Toxiproxy server (`go install`, pinned to
-# v2.12.0: `@latest` resolves to an old v2.5.0) — and otherwise says exactly what to install.
-# Exit code 0 when both are there afterwards, 1 otherwise.
+# setup-live (`npm run setup:live`): installs the live world's two real dependencies when they are
+# missing — redis-server (Debian's package, apt-get with a lock timeout; `apt-get update` only when
+# the package is unknown) and the Toxiproxy server (`go install`, pinned to v2.12.0: `@latest`
+# resolves to an old v2.5.0; the binary is `server` in $(go env GOPATH)/bin). Idempotent: when both
+# are there it only says so. Whatever cannot be installed is named on one line of stderr with the
+# command that installs it. STARCOFFEE_REDIS_SERVER / STARCOFFEE_TOXIPROXY_SERVER name binaries to
+# use instead (checked, never installed). Exit code 0 when both are there afterwards, 1 otherwise.
 set -uo pipefail
 
 TOXIPROXY_MODULE="github.com/Shopify/toxiproxy/v2/cmd/server@v2.12.0"
+APT=(apt-get -o DPkg::Lock::Timeout=120)
+log="$(mktemp -t starcoffee-setup-live.XXXXXX)"
+trap 'rm -f "$log"' EXIT
 missing=0
 
-have_redis() { command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; }
+fail() { echo "setup:live: $*" >&2; missing=1; }
 
-sudo_prefix() {
-  if [ "$(id -u)" -eq 0 ]; then echo ""; elif command -v sudo >/dev/null 2>&1; then echo "sudo -n"; else echo "none"; fi
+# ---- redis-server ---------------------------------------------------------------------------------
+
+find_redis() {
+  if [ -n "${STARCOFFEE_REDIS_SERVER:-}" ]; then
+    [ -x "$STARCOFFEE_REDIS_SERVER" ] && echo "$STARCOFFEE_REDIS_SERVER"
+    return
+  fi
+  command -v redis-server 2>/dev/null || { [ -x /usr/bin/redis-server ] && echo /usr/bin/redis-server; }
 }
 
-if have_redis; then
-  echo "redis-server: already installed ($(redis-server --version 2>/dev/null | head -1))"
-elif command -v apt-get >/dev/null 2>&1 && [ "$(sudo_prefix)" != "none" ]; then
-  SUDO=$(sudo_prefix)
-  echo "redis-server: installing with apt-get"
-  $SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq &&
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends redis-server >/dev/null
-  have_redis || { echo "redis-server: apt-get could not install it; install the redis-server package (Redis 7) yourself" >&2; missing=1; }
+# root runs apt-get itself; anyone else through sudo without a password prompt, or not at all.
+sudo_prefix() {
+  if [ "$(id -u)" -eq 0 ]; then echo ""; elif sudo -n true 2>/dev/null; then echo "sudo -n"; else return 1; fi
+}
+
+# The package has an installation candidate in the apt lists already on disk.
+apt_knows_redis() { apt-cache policy redis-server 2>/dev/null | grep -q "Candidate: [0-9]"; }
+
+install_redis() {
+  local sudo
+  command -v apt-get >/dev/null 2>&1 || return 1
+  sudo="$(sudo_prefix)" || return 1
+  if ! apt_knows_redis; then
+    echo "redis-server: the package is unknown to apt: apt-get update"
+    $sudo "${APT[@]}" update -qq >>"$log" 2>&1 || return 1
+  fi
+  echo "redis-server: installing Debian's package with apt-get"
+  $sudo env DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -qq --no-install-recommends redis-server >>"$log" 2>&1
+}
+
+if redis=$(find_redis) && [ -n "$redis" ]; then
+  echo "redis-server: already installed ($redis, $("$redis" --version 2>/dev/null | head -1))"
+elif [ -n "${STARCOFFEE_REDIS_SERVER:-}" ]; then
+  fail "redis-server not found at $STARCOFFEE_REDIS_SERVER (STARCOFFEE_REDIS_SERVER): point it at a redis-server binary, or unset it to install Debian's package"
+elif install_redis && redis=$(find_redis) && [ -n "$redis" ]; then
+  echo "redis-server: installed ($redis)"
 else
-  echo "redis-server: not installed and apt-get is not usable here; install Redis 7 (Debian: sudo apt-get install redis-server) or set STARCOFFEE_REDIS_SERVER" >&2
-  missing=1
+  fail "redis-server is missing and could not be installed here ($(tail -1 "$log" 2>/dev/null | cut -c1-120)): install it with \`sudo apt-get install redis-server\` (Redis 7)"
 fi
 
-toxiproxy_at() { [ -x "$1" ] && "$1" -version 2>&1 | grep -qi toxiproxy; }
-find_toxiproxy() {
-  if command -v toxiproxy-server >/dev/null 2>&1; then command -v toxiproxy-server; return 0; fi
-  if command -v go >/dev/null 2>&1; then
-    local gobin
-    gobin="$(go env GOBIN)"; [ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
-    if toxiproxy_at "$gobin/server"; then echo "$gobin/server"; return 0; fi
-  fi
-  if toxiproxy_at "$HOME/go/bin/server"; then echo "$HOME/go/bin/server"; return 0; fi
-  return 1
+# ---- the Toxiproxy server ---------------------------------------------------------------------------
+
+is_toxiproxy() { [ -x "$1" ] && "$1" -version 2>&1 | grep -qi toxiproxy; }
+
+gobin() {
+  local dir
+  dir="$(go env GOBIN 2>/dev/null)"
+  [ -n "$dir" ] || dir="$(go env GOPATH 2>/dev/null | cut -d: -f1)/bin"
+  echo "$dir"
 }
 
-if found=$(find_toxiproxy); then
-  echo "toxiproxy: already installed ($found, $("$found" -version 2>&1 | head -1))"
-elif command -v go >/dev/null 2>&1; then
-  echo "toxiproxy: installing with go install $TOXIPROXY_MODULE"
-  go install "$TOXIPROXY_MODULE" || true
-  if found=$(find_toxiproxy); then
-    echo "toxiproxy: installed at $found"
-  else
-    echo "toxiproxy: go install failed; run: go install $TOXIPROXY_MODULE" >&2
-    missing=1
+find_toxiproxy() {
+  if [ -n "${STARCOFFEE_TOXIPROXY_SERVER:-}" ]; then
+    is_toxiproxy "$STARCOFFEE_TOXIPROXY_SERVER" && echo "$STARCOFFEE_TOXIPROXY_SERVER"
+    return
   fi
+  if command -v toxiproxy-server >/dev/null 2>&1; then command -v toxiproxy-server; return; fi
+  if command -v go >/dev/null 2>&1 && is_toxiproxy "$(gobin)/server"; then echo "$(gobin)/server"; return; fi
+  if is_toxiproxy "$HOME/go/bin/server"; then echo "$HOME/go/bin/server"; fi
+}
+
+if toxiproxy=$(find_toxiproxy) && [ -n "$toxiproxy" ]; then
+  echo "toxiproxy: already installed ($toxiproxy)"
+elif [ -n "${STARCOFFEE_TOXIPROXY_SERVER:-}" ]; then
+  fail "the Toxiproxy server was not found at $STARCOFFEE_TOXIPROXY_SERVER (STARCOFFEE_TOXIPROXY_SERVER): point it at Toxiproxy's server binary, or unset it to install it with go"
+elif ! command -v go >/dev/null 2>&1; then
+  fail "the Toxiproxy server is missing and Go is not installed: install Go (https://go.dev/dl/), then run \`go install $TOXIPROXY_MODULE\`"
 else
-  echo "toxiproxy: Go is not installed; install Go (https://go.dev/dl/), then run: go install $TOXIPROXY_MODULE (or set STARCOFFEE_TOXIPROXY_SERVER)" >&2
-  missing=1
+  echo "toxiproxy: installing with go install $TOXIPROXY_MODULE"
+  if go install "$TOXIPROXY_MODULE" >>"$log" 2>&1 && toxiproxy=$(find_toxiproxy) && [ -n "$toxiproxy" ]; then
+    echo "toxiproxy: installed ($toxiproxy)"
+  else
+    fail "the Toxiproxy server is missing and go install failed ($(tail -1 "$log" 2>/dev/null | cut -c1-120)): run \`go install $TOXIPROXY_MODULE\`"
+  fi
 fi
 
 exit $missing
