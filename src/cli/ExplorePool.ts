@@ -7,6 +7,7 @@
  */
 import { MessageChannel } from "node:worker_threads"
 import Tinypool from "tinypool"
+import { workerResourceLimits } from "./WorkerHeap.js"
 import type { Scenario } from "../chaos/Scenario.js"
 import type { SampleOutcome } from "../chaos/explore/Explore.js"
 import { type ExploreResult, exploreResult } from "../chaos/explore/ExploreResult.js"
@@ -42,7 +43,8 @@ export const exploreInPool = async (options: PoolExploreOptions): Promise<Explor
     filename: new URL("./ExploreWorker.js", import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
-    isolateWorkers: false
+    isolateWorkers: false,
+    resourceLimits: workerResourceLimits
   })
   const check = async (index: number, seed: number): Promise<SampleOutcome> => {
     const { port1, port2 } = new MessageChannel()

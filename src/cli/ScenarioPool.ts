@@ -6,6 +6,7 @@
  */
 import { MessageChannel } from "node:worker_threads"
 import Tinypool from "tinypool"
+import { workerResourceLimits } from "./WorkerHeap.js"
 import type { ScenarioOutcome, ScenarioTask } from "./ScenarioWorker.js"
 
 export interface PoolCallbacks {
@@ -28,7 +29,8 @@ export const runInPool = async (
     filename: new URL("./ScenarioWorker.js", import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
-    isolateWorkers: false
+    isolateWorkers: false,
+    resourceLimits: workerResourceLimits
   })
   try {
     const order = callbacks.submitOrder ?? tasks.map((_, i) => i)

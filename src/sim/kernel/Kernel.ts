@@ -41,6 +41,8 @@ import * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import type * as Option from "effect/Option"
 import * as Random from "effect/Random"
+import * as RuntimeFlags from "effect/RuntimeFlags"
+import * as RuntimeFlagsPatch from "effect/RuntimeFlagsPatch"
 import type * as Context from "effect/Context"
 import * as Scheduler from "effect/Scheduler"
 import * as Supervisor from "effect/Supervisor"
@@ -549,6 +551,9 @@ export class Kernel {
     let program: Effect.Effect<A, E> = effect
     if (options.seed !== undefined) program = Effect.withRandom(program, Random.make(options.seed))
     if (this.tracker !== undefined) program = Effect.supervised(program, this.tracker)
+    // Effect's fiber metrics (started, active, lifetimes) cost a metric-registry update and a read of the
+    // real clock per fiber start and end; nothing in a simulated run reads them.
+    program = Effect.withRuntimeFlagsPatch(program, RuntimeFlagsPatch.disable(RuntimeFlags.RuntimeMetrics))
     program = program.pipe(Effect.withClock(this.clock), Effect.withScheduler(this.scheduler))
 
     this.running = true
