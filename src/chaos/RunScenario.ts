@@ -4,9 +4,19 @@
  * convergence awaited within the scenario's bound), then the truth gathered and every invariant,
  * order-of-events checker, schedule property (invariants/HistoryInvariants.ts) and threshold
  * checked. Runs on the world's clock; reads no real time itself.
+ *
+ * A scenario with faults is also probed, so that "availability recovers after faults heal" can be
+ * judged whatever its workload and schedule: a baseline probe (one user placing a few orders back to
+ * back) before the safety phase gives the fault-free level, and a post-heal probe (the workload's
+ * users, at most PROBE_MAX_USERS, placing orders with its think time, at least PROBE_MIN_THINK_MILLIS) opens the liveness phase and
+ * runs until the property has enough orders after the cluster and the breakers recovered, or the
+ * liveness bound passes. The probes' operations are in the history but not in the metrics, which stay
+ * the workload's.
  */
 import { Effect } from "effect"
 import { runFaultSchedule } from "./faults/FaultInjector.js"
+import type { HistoryEntry } from "./history/History.js"
+import { availabilityPending, MIN_BEFORE } from "./invariants/AvailabilityRecovers.js"
 import {
   orderOfEventsInvariants,
   scheduleLivenessProperties,
@@ -18,6 +28,7 @@ import { safetyInvariants } from "./invariants/SafetyInvariants.js"
 import { checkThreshold } from "./invariants/Thresholds.js"
 import { computeMetrics, type RunMetrics } from "./RunMetrics.js"
 import { plannedMillis, type Scenario } from "./Scenario.js"
+import { deriveSeed } from "./Seeds.js"
 import { runSiege } from "./workload/Siege.js"
 import type { World } from "./world/World.js"
 
@@ -54,6 +65,39 @@ const awaitConvergence = (world: World, boundMillis: number) =>
     }
   })
 
+/** Most users of the post-heal probe (a siege of a hundred users needs no more to be judged). */
+export const PROBE_MAX_USERS = 5
+/** Shortest think time of the post-heal probe's users, ms: it measures availability, it is no siege. */
+const PROBE_MIN_THINK_MILLIS = 500
+/** The post-heal probe runs in slices this long, the property asked between them. */
+const PROBE_SLICE_MILLIS = 2_000
+
+const placesOnly = { place: 1, cancel: 0, status: 0 }
+const probeSeed = (seed: number | undefined, label: string) => (seed === undefined ? undefined : deriveSeed(seed, label))
+
+/** A few fault-free orders back to back: the level availability must return to. */
+const baselineProbe = (world: World, seed: number | undefined) =>
+  runSiege(world.client(), world.history, { users: 1, repetitions: MIN_BEFORE, thinkMillis: 0, mix: placesOnly }, probeSeed(seed, "probe/baseline"))
+
+/** Orders placed after the heal, slice by slice, until availability can be judged or `boundMillis` passes. */
+const postHealProbe = (world: World, scenario: Scenario, seed: number | undefined, boundMillis: number) =>
+  Effect.gen(function*() {
+    const started = yield* now
+    const users = Math.min(PROBE_MAX_USERS, Math.max(1, scenario.workload?.users ?? 1))
+    const thinkMillis = Math.max(PROBE_MIN_THINK_MILLIS, scenario.workload?.thinkMillis ?? 0)
+    for (let slice = 0; (yield* now) - started < boundMillis; slice++) {
+      if (!(availabilityPending(world.history.entries)?.waiting ?? false)) return
+      const options = { users, thinkMillis, durationMillis: PROBE_SLICE_MILLIS, mix: placesOnly }
+      yield* runSiege(world.client(), world.history, options, probeSeed(seed, `probe/${slice}`))
+    }
+  })
+
+const isClientOperation = (e: HistoryEntry) => e.type === "invoke" || e.type === "ok" || e.type === "fail" || e.type === "info"
+
+/** The history without the probes' operations: entries [from, to) keep theirs. */
+const withoutProbes = (entries: ReadonlyArray<HistoryEntry>, from: number, to: number) =>
+  entries.filter((e, i) => (i >= from && i < to) || !isClientOperation(e))
+
 export const runScenario = (world: World, scenario: Scenario, options: RunScenarioOptions = {}) =>
   Effect.gen(function*() {
     const start = yield* now
@@ -63,6 +107,9 @@ export const runScenario = (world: World, scenario: Scenario, options: RunScenar
       Effect.zipRight(now),
       Effect.map((t) => onProgress?.(t - start, planned))
     )))
+    const probed = (scenario.faults ?? []).length > 0
+    if (probed) yield* baselineProbe(world, options.workloadSeed)
+    const safetyFrom = world.history.length
     if (scenario.autoscale) {
       const { service, ...hpa } = scenario.autoscale
       yield* world.autoscale(service, hpa)
@@ -72,10 +119,16 @@ export const runScenario = (world: World, scenario: Scenario, options: RunScenar
       runSiege(world.client(), world.history, scenario.workload ?? {}, options.workloadSeed),
       runFaultSchedule(world, scenario.faults ?? [])
     ], { concurrency: 2, discard: true })
-    yield* awaitConvergence(world, scenario.livenessBoundMillis ?? 60_000)
+    const safetyTo = world.history.length
+    const bound = scenario.livenessBoundMillis ?? 60_000
+    if (probed) {
+      yield* world.healAll()
+      yield* postHealProbe(world, scenario, options.workloadSeed, bound)
+    }
+    yield* awaitConvergence(world, bound)
     const truth = yield* world.truth()
     const index = indexTruth(truth)
-    const metrics = computeMetrics(world.history.entries)
+    const metrics = computeMetrics(withoutProbes(world.history.entries, safetyFrom, safetyTo))
     const invariants: Array<InvariantResult> = [
       ...safetyInvariants.map((check) => check(truth, index)),
       ...orderOfEventsInvariants.map((check) => check(truth, index)),

@@ -7,7 +7,8 @@
  * with. The orders placed after that must be accepted at least as often as those placed before the
  * first fault, less a `tolerance` that shrinks as they grow. A service that stays unavailable once
  * everything around it is well (a leaked pool, a breaker stuck open) breaks it. Judged only with
- * enough orders on both sides. Pure.
+ * enough orders on both sides (RunScenario's probes make sure there are: a few orders before the
+ * faults, and orders after they heal until this can be judged). Pure.
  */
 import type { HistoryEntry } from "../history/History.js"
 import { notJudged, serviceOf } from "./HistoryFacts.js"
@@ -23,7 +24,7 @@ export const RECOVERY_MILLIS = 5_000
  */
 export const tolerance = (n: number): number => Math.max(0.1, 2 / Math.sqrt(n))
 /** Fewest orders placed on each side for a verdict. */
-const MIN_BEFORE = 5
+export const MIN_BEFORE = 5
 const MIN_AFTER = 10
 
 type Outcome = Extract<HistoryEntry, { type: "ok" | "fail" | "info" }>
@@ -75,33 +76,55 @@ const clusterRecoveredAt = (history: ReadonlyArray<HistoryEntry>, healed: number
 
 const availability = (outcomes: ReadonlyArray<Outcome>) => outcomes.filter((o) => o.type === "ok").length / outcomes.length
 
-export const availabilityRecovers = (truth: RunTruth): InvariantResult => {
-  const span = faultSpan(truth.history)
-  if (span === undefined) return notJudged(NAME, "liveness", "no fault was injected")
-  const recovered = clusterRecoveredAt(truth.history, span.healed)
+/**
+ * Why the property cannot be judged yet from this history, and whether more orders placed from now on
+ * could change that (`waiting`: the cluster has not recovered yet, or too few orders came after it);
+ * undefined once it can be judged. RunScenario's post-heal probe places orders until this is undefined.
+ */
+export const availabilityPending = (history: ReadonlyArray<HistoryEntry>): { readonly why: string; readonly waiting: boolean } | undefined => {
+  const verdict = assess(history)
+  return "why" in verdict ? verdict : undefined
+}
+
+type Assessment =
+  | { readonly why: string; readonly waiting: boolean }
+  | { readonly ok: boolean; readonly detail: string }
+
+const assess = (history: ReadonlyArray<HistoryEntry>): Assessment => {
+  const span = faultSpan(history)
+  if (span === undefined) return { why: "no fault was injected", waiting: false }
+  const recovered = clusterRecoveredAt(history, span.healed)
   if (recovered === undefined) {
-    return notJudged(NAME, "liveness", "the run ended before every service had a ready pod again and every rollout was done")
+    return { why: "the run ended before every service had a ready pod again and every rollout was done", waiting: true }
   }
   let longestWait = 0
-  for (const e of truth.history) {
+  for (const e of history) {
     if (e.type === "note" && e.note._tag === "BreakerConfigured") longestWait = Math.max(longestWait, e.note.policy.waitMillis)
   }
   const from = recovered + RECOVERY_MILLIS + longestWait
-  const places = truth.history.filter((e): e is Outcome => (e.type === "ok" || e.type === "fail" || e.type === "info") && e.op === "place")
+  const places = history.filter((e): e is Outcome => (e.type === "ok" || e.type === "fail" || e.type === "info") && e.op === "place")
   const before = places.filter((o) => o.t - o.latencyMs < span.first)
   const after = places.filter((o) => o.t - o.latencyMs >= from)
   if (before.length < MIN_BEFORE || after.length < MIN_AFTER) {
-    return notJudged(NAME, "liveness", `too few orders placed before the first fault (${before.length}) or from ${from} ms on (${after.length})`)
+    return {
+      why: `too few orders placed before the first fault (${before.length}) or from ${from} ms on (${after.length})`,
+      waiting: before.length >= MIN_BEFORE
+    }
   }
   const baseline = availability(before)
   const recoveredLevel = availability(after)
   const slack = tolerance(after.length)
   const ok = recoveredLevel >= baseline - slack
   return {
-    name: NAME,
-    kind: "liveness",
     ok,
     detail: `${recoveredLevel.toFixed(2)} of ${after.length} orders accepted from ${from} ms on (cluster recovered at ${recovered} ms), ` +
       `${ok ? "back to" : "below"} the fault-free ${baseline.toFixed(2)} of ${before.length}${ok ? "" : ` less ${slack.toFixed(2)}`}`
   }
+}
+
+export const availabilityRecovers = (truth: RunTruth): InvariantResult => {
+  const verdict = assess(truth.history)
+  return "why" in verdict
+    ? notJudged(NAME, "liveness", verdict.why)
+    : { name: NAME, kind: "liveness", ok: verdict.ok, detail: verdict.detail }
 }
