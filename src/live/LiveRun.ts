@@ -1,7 +1,8 @@
 /**
  * LiveRun: one scenario in the live world — the stack started for it (its replicas, configuration
  * and mutants), chaos's world-agnostic runner (chaos/RunScenario.ts) on the run's clock, the result
- * with its failure class. The workload draws from the seed as in sim, but real processes, real
+ * with its failure class, judged by the scenario's thresholds with their declared live tolerances
+ * (LiveThresholds.ts). The workload draws from the seed as in sim, but real processes, real
  * timers and the operating system's scheduling decide the rest: a live result is never
  * byte-reproducible, and says so. With a time scale below 1 every duration of the scenario, the
  * services and the probes shrinks by that factor (LiveClock.ts), and every time in the result is in
@@ -17,6 +18,7 @@ import { runScenario } from "../chaos/RunScenario.js"
 import { plannedMillis, type Scenario, scenarioConfig } from "../chaos/Scenario.js"
 import { deriveSeeds } from "../chaos/Seeds.js"
 import type { MutantName } from "../services/MutantNames.js"
+import { withLiveThresholds } from "./LiveThresholds.js"
 import { LiveWorld } from "./LiveWorld.js"
 
 export interface LiveRunOptions {
@@ -55,7 +57,7 @@ export const runScenarioLive = async (scenario: Scenario, options: LiveRunOption
     })
     started = true
     const clock = world.stack.clock
-    const outcome = yield* runScenario(world, scenario, {
+    const outcome = yield* runScenario(world, withLiveThresholds(scenario), {
       workloadSeed: deriveSeeds(options.seed).workload,
       ...(options.onProgress ? { onProgress: options.onProgress } : {})
     }).pipe(Effect.withClock(clock))

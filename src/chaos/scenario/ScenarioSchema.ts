@@ -138,7 +138,12 @@ export const Threshold = Schema.Struct({
   op: Schema.Literal(">=", "<=", ">", "<", "=="),
   value: Schema.Number,
   /** What the threshold shows, for reports. */
-  why: Schema.String
+  why: Schema.String,
+  /**
+   * The live world's own bound where the sim's exact one depends on the machine's speed (real
+   * processes on shared cores): judged there instead of op and value, why says why. Default: the same.
+   */
+  live: opt(Schema.Struct({ op: Schema.Literal(">=", "<=", ">", "<", "=="), value: Schema.Number, why: Schema.String }))
 })
 
 export const ScenarioSchema = Schema.Struct({
