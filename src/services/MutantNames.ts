@@ -24,6 +24,11 @@ export const MutantNames = {
   "charge-after-void": "payment accepts a charge that arrives after the order was voided",
   /** payment announces a refund (PaymentCancelled) when it voids an order it never charged. */
   "void-publishes-refund": "payment publishes a refund when it voids an order it never charged",
+  /**
+   * payment reads an order's payment before its processing time and decides the charge on that read:
+   * a void that lands while it processes (order gave up on a call slowed by handler delays) is overwritten.
+   */
+  "charge-decided-early": "payment decides a charge on the payment it read before processing, overwriting a void that came meanwhile",
   /** mypage shows "made" as soon as an order is placed and paid, before make has brewed it. */
   "mypage-made-when-paid": "mypage shows an order as made once it is paid, before the coffee is made",
   /** mypage shows an order its customer cancelled (or is cancelling) as "rejected", as if payment had failed. */

@@ -2,7 +2,9 @@
  * The in-service faults (BUGGIFY in spirit: SQL latency and failure, handler delays, crash points),
  * each proven by a mutant: on a small scenario the mutant breaks an invariant with the fault on, and
  * the same scenario and seed passes with the mutant but without the fault, and with the fault but no
- * mutant (the services survive the fault). Also: a crash point crashes the pod (the cluster records the
+ * mutant (the services survive the fault). HandlerDelay's mutant is payment deciding a charge on a read
+ * made before its processing time, which only a call that goes out late enough to time out while the
+ * charge is processed exposes. Also: a crash point crashes the pod (the cluster records the
  * crash) only once its steps are run, and the checkers' reads never meet a SQL fault.
  */
 import { describe, expect, it } from "vitest"
@@ -53,6 +55,15 @@ const handlerDelay: ScheduledFault = {
   durationMillis: 5_000,
   fault: { _tag: "HandlerDelay", service: "order", latency: constant(100) }
 }
+/**
+ * order's steps delayed 480 ms: its payment call goes out late and times out (610 ms) while payment
+ * is still processing the charge, and its relay publishes the OrderCancelled that makes payment void it.
+ */
+const lateCall: ScheduledFault = {
+  atMillis: 1_000,
+  durationMillis: 5_000,
+  fault: { _tag: "HandlerDelay", service: "order", latency: constant(480) }
+}
 
 const proves = (name: string, fault: ScheduledFault, mutant: MutantName) =>
   describe(`${name} and ${mutant}`, () => {
@@ -72,6 +83,7 @@ const proves = (name: string, fault: ScheduledFault, mutant: MutantName) =>
 proves("SqlFail on make", sqlFail, "make-acks-failed-event")
 proves("SqlSlow on make", sqlSlow, "make-drops-slow-event")
 proves("CrashPoint on make", crash, "make-outbox-apart")
+proves("HandlerDelay on order", lateCall, "charge-decided-early")
 
 describe("CrashPoint", () => {
   it("crashes make's pod in place once it has run its steps, within the fault's window", () => {

@@ -49,12 +49,15 @@ export const findPayment = (orderId: OrderId) =>
 export interface PaymentDefects {
   readonly forceRefund?: boolean
   readonly chargeVoided?: boolean
+  /** The payment as the caller read it earlier, decided on instead of a fresh read (charge-decided-early). */
+  readonly readEarlier?: Payment.Payment
 }
 
 /**
  * Applies a command to an order's payment in one transaction with its outbox rows. `forceRefund`
  * re-emits a refund even when already refunded (the double-refund mutant); `chargeVoided` charges an
- * order already voided (the charge-after-void mutant).
+ * order already voided (the charge-after-void mutant); `readEarlier` decides on a payment read before
+ * the transaction (the charge-decided-early mutant).
  */
 export const applyPaymentCommand = (
   orderId: OrderId,
@@ -80,7 +83,7 @@ export const applyPaymentCommandInTransaction = (
 ) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const found = Option.getOrElse(yield* findPayment(orderId), () => Payment.none(orderId))
+    const found = options.readEarlier ?? Option.getOrElse(yield* findPayment(orderId), () => Payment.none(orderId))
     // Mutant charge-after-void: a voided payment is taken for one not made yet.
     const current = options.chargeVoided && command._tag === "Approve" && found.status === "Voided"
       ? Payment.none(orderId)
