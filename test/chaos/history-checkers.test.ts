@@ -114,6 +114,23 @@ describe("requests routed only to ready pods", () => {
     expect(early).toMatchObject({ ok: false, detail: expect.stringContaining("never ready yet") })
   })
 
+  it("does not count a send held back by a handler delay in force: the pod was picked while ready", () => {
+    const life = [cluster(0, "create", "order-1"), cluster(0, "ready", "order-1"), cluster(50, "unready", "order-1")]
+    const delay = (t: number, phase: "start" | "end"): HistoryEntry => ({
+      t,
+      type: "fault",
+      phase,
+      fault: "handlers of gateway delayed 0–300 ms per step",
+      target: "gateway"
+    })
+    const held = [...life, delay(10, "start"), { t: 340, type: "route", pod: "order-1" } as const, delay(400, "end")]
+    expect(routedOnlyToReady(truth(held)).ok).toBe(true)
+    const tooLate = [...life, delay(10, "start"), { t: 351, type: "route", pod: "order-1" } as const]
+    expect(routedOnlyToReady(truth(tooLate)).ok).toBe(false)
+    const healed = [...life, delay(10, "start"), delay(20, "end"), { t: 340, type: "route", pod: "order-1" } as const]
+    expect(routedOnlyToReady(truth(healed)).ok).toBe(false)
+  })
+
   it("is not judged without recorded routing", () => {
     expect(routedOnlyToReady(truth([cluster(0, "create", "order-1")])).detail).toMatch(/^not judged/)
   })

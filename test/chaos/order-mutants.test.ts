@@ -85,6 +85,16 @@ const run = (s: Scenario, mutants: ReadonlyArray<MutantName> = []) => {
 const broken = (r: RunResult) => r.invariants.filter((i) => !i.ok).map((i) => i.name)
 const verdict = (r: RunResult, name: string) => r.invariants.find((i) => i.name === name)!
 
+/**
+ * Checks a mutant breaks besides its own, and why. make-on-payment-only: the probes around the faults
+ * (RunScenario.ts) order with the broker fast, so make's coffee reaches order before order has placed
+ * the order itself, which then never finishes — end-state checks see that; with the broker slow only
+ * the order-of-events checker does.
+ */
+const alsoBroken: Partial<Record<MutantName, ReadonlyArray<string>>> = {
+  "make-on-payment-only": ["every accepted order terminates", "every order settles"]
+}
+
 const cases: ReadonlyArray<readonly [MutantName, Scenario, string]> = [
   ["make-on-payment-only", slowBroker, "each coffee after make received its payment and order"],
   ["void-publishes-refund", paymentDown, "each refund after a charge"],
@@ -97,14 +107,14 @@ const cases: ReadonlyArray<readonly [MutantName, Scenario, string]> = [
 
 describe("order-of-events checkers and schedule properties catch their mutants", { timeout: 600_000 }, () => {
   for (const [mutant, s, check] of cases) {
-    it(`${mutant}: only "${check}" breaks on ${s.name}; without it every check holds`, () => {
+    it(`${mutant}: "${check}" breaks on ${s.name} (and no other, unless listed); without it every check holds`, () => {
       const clean = run(s)
       expect(clean.kernel).toBe("Completed")
       expect(broken(clean), JSON.stringify(clean.invariants, null, 1)).toEqual([])
       expect(verdict(clean, check).detail).not.toMatch(/^not judged/)
       const mutated = run(s, [mutant])
       expect(mutated.kernel).toBe("Completed")
-      expect(broken(mutated), JSON.stringify(mutated.invariants, null, 1)).toEqual([check])
+      expect(broken(mutated), JSON.stringify(mutated.invariants, null, 1)).toEqual([check, ...(alsoBroken[mutant] ?? [])])
     })
   }
 })

@@ -4,7 +4,12 @@
  * history (a pod is created not ready; `ready` makes it ready; `unready`, `terminating` and
  * `terminated` take it out), routing from the `route` entries (the first request each pod received in
  * each readiness state, so the first request to reach an unready pod is always among them). A request
- * routed in the very millisecond its pod stopped being ready was routed while it was. Pure.
+ * routed in the very millisecond its pod stopped being ready was routed while it was.
+ *
+ * A route is recorded when the request is sent, but it was routed when its caller picked the pod: with
+ * handler delays in force (the HandlerDelay fault), a caller's step waits between the pick and the send,
+ * so a request sent at most that delay's maximum after its pod left readiness may have been routed
+ * while the pod was ready, and is not counted against the caller. Pure.
  */
 import type { HistoryEntry } from "../history/History.js"
 import { notJudged } from "./HistoryFacts.js"
@@ -33,16 +38,42 @@ const applyChange = (pods: Map<string, PodReadiness>, e: Extract<HistoryEntry, {
   }
 }
 
+/** A HandlerDelay fault's description (faults/Fault.ts describeFault): its longest delay per step. */
+const HANDLER_DELAY = /^handlers of \S+ delayed (?:\d+–)?(\d+) ms per step$/
+
+interface DelayWindow {
+  readonly fault: string
+  readonly maxMillis: number
+  readonly from: number
+  to: number
+}
+
+/** Whether a handler delay in force between `t - lag` and `t` could hold a send `lag` ms after its pick. */
+const heldBack = (delays: ReadonlyArray<DelayWindow>, t: number, lag: number) =>
+  delays.some((d) => d.maxMillis >= lag && d.from <= t && d.to >= t - lag)
+
+const trackDelay = (delays: Array<DelayWindow>, e: Extract<HistoryEntry, { type: "fault" }>): void => {
+  const max = HANDLER_DELAY.exec(e.fault)
+  if (max === null) return
+  if (e.phase === "start") delays.push({ fault: e.fault, maxMillis: Number(max[1]), from: e.t, to: Number.POSITIVE_INFINITY })
+  else if (e.phase === "end") {
+    const open = delays.find((d) => d.fault === e.fault && d.to === Number.POSITIVE_INFINITY)
+    if (open) open.to = e.t
+  }
+}
+
 export const routedOnlyToReady = (truth: RunTruth): InvariantResult => {
   const pods = new Map<string, PodReadiness>()
+  const delays: Array<DelayWindow> = []
   const offences: Array<string> = []
   let routes = 0
   for (const e of truth.history) {
     if (e.type === "cluster") applyChange(pods, e)
+    else if (e.type === "fault") trackDelay(delays, e)
     else if (e.type === "route") {
       routes++
       const pod = pods.get(e.pod)
-      if (pod !== undefined && !pod.ready && pod.lastReadyAt < e.t) {
+      if (pod !== undefined && !pod.ready && pod.lastReadyAt < e.t && !heldBack(delays, e.t, e.t - pod.lastReadyAt)) {
         offences.push(
           `${e.pod} at ${e.t} ms (${pod.lastReadyAt === Number.NEGATIVE_INFINITY ? "never ready yet" : `not ready since ${pod.lastReadyAt} ms`})`
         )
