@@ -1,11 +1,17 @@
 /**
  * Explore's drawn workload (FaultScheduleArbitrary.ts): within the scenario's ceiling, the same for the
- * same seed, and shrinking toward one user for one second with no brew time and no shuffle; the swarm
+ * same seed, users thinking at least MIN_THINK_MILLIS, and shrinking toward one user for one second
+ * with the shortest think time, no brew time and no shuffle; the swarm
  * knows every in-service fault kind.
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { type ExplorationSample, explorationSample, FaultKinds } from "../../src/chaos/explore/FaultScheduleArbitrary.js"
+import {
+  type ExplorationSample,
+  explorationSample,
+  FaultKinds,
+  MIN_THINK_MILLIS
+} from "../../src/chaos/explore/FaultScheduleArbitrary.js"
 
 const arbitrary = explorationSample({ horizonMillis: 20_000, runSeed: 1, drawWorkload: { maxUsers: 5 } })
 
@@ -17,13 +23,14 @@ describe("drawn workload", () => {
       expect(s.workload!.users).toBeGreaterThanOrEqual(1)
       expect(s.workload!.users).toBeLessThanOrEqual(5)
       expect(s.workload!.durationMillis).toBeLessThanOrEqual(20_000)
+      expect(s.workload!.thinkMillis).toBeGreaterThanOrEqual(MIN_THINK_MILLIS)
       expect(typeof s.shuffle).toBe("boolean")
     }
   })
   it("shrinks to one user for one second, instant brews, no shuffle, no faults", () => {
     const details = fc.check(fc.property(arbitrary, () => false), { seed: 7, numRuns: 1 })
     const [shrunk] = details.counterexample! as [ExplorationSample]
-    expect(shrunk.workload).toMatchObject({ users: 1, durationMillis: 1_000, thinkMillis: 0, brewMillis: 0 })
+    expect(shrunk.workload).toMatchObject({ users: 1, durationMillis: 1_000, thinkMillis: MIN_THINK_MILLIS, brewMillis: 0 })
     expect(shrunk.shuffle).toBe(false)
     expect(shrunk.schedule).toEqual([])
   })

@@ -165,12 +165,19 @@ export interface ExplorationSample {
   readonly shuffle?: boolean
 }
 
-/** Workloads that shrink toward one user placing orders for one second, no think time, no brew time. */
+/**
+ * Shortest think time drawn, ms. A user thinks uniformly in [0, think] between operations, so with
+ * none a user whose calls fail fast (breaker open, service down) loops thousands of times a simulated
+ * second — most of a run's cost for nothing the checkers need; fast-check draws bounds often.
+ */
+export const MIN_THINK_MILLIS = 200
+
+/** Workloads that shrink toward one user placing orders for one second, the shortest think time, no brew time. */
 export const workloadArbitrary = (maxUsers: number, maxDurationMillis: number): fc.Arbitrary<DrawnWorkload> =>
   fc.record({
     users: fc.integer({ min: 1, max: maxUsers }),
     durationMillis: fc.integer({ min: 1, max: Math.max(1, Math.floor(maxDurationMillis / 1_000)) }).map((s) => s * 1_000),
-    thinkMillis: fc.integer({ min: 0, max: 2_000 }),
+    thinkMillis: fc.integer({ min: MIN_THINK_MILLIS, max: 2_000 }),
     mix: fc.record({ cancel: fc.integer({ min: 0, max: 5 }), status: fc.integer({ min: 0, max: 5 }) }).map((m) => ({
       place: 10,
       cancel: m.cancel,
