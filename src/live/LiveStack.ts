@@ -2,8 +2,8 @@
  * LiveStack: everything a live run stands on, started in order and stopped in reverse when the scope
  * closes — a run directory (SQLite files, logs), Redis and the Toxiproxy server on free loopback
  * ports, the services' databases migrated once (as a node's disk would be), and the supervisor with
- * every service's first replicas up and answering. Time 0 of the run's clock is the moment they all
- * are. A failure anywhere stops what was started and is reported in one line.
+ * every service's first replicas up, answering and warmed (WarmUp.ts). Time 0 of the run's clock is
+ * the moment they all are. A failure anywhere stops what was started and is reported in one line.
  */
 import { Cause, Effect, Exit, type Scope } from "effect"
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
@@ -23,6 +23,7 @@ import { Proxies } from "./Proxies.js"
 import { serviceDefinition } from "./Replica.js"
 import type { ReplicaCommand } from "./ReplicaBundle.js"
 import { Supervisor, type SupervisorOptions } from "./Supervisor.js"
+import { warmUp } from "./WarmUp.js"
 
 export interface LiveStackOptions {
   /** Real ms per scenario ms (0.1: ten times faster). Default: 1. */
@@ -128,6 +129,8 @@ export const startLiveStack = (options: LiveStackOptions = {}): Effect.Effect<Li
       concurrency: "unbounded",
       discard: true
     })
+    // Cold processes would make the run's first second a start-up artefact (WarmUp.ts).
+    yield* warmUp(started.directoryFor("client").gateway?.[0])
     const origin = Date.now()
     clock.rebase(origin)
     started.rebase(origin)
