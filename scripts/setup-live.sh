@@ -15,6 +15,8 @@ trap 'rm -f "$log"' EXIT
 missing=0
 
 fail() { echo "setup:live: $*" >&2; missing=1; }
+# The installer's last words, as " (…)" on the failure line, or nothing.
+last_words() { local line; line="$(grep -v '^\s*$' "$log" 2>/dev/null | tail -1 | cut -c1-120)"; [ -z "$line" ] || echo " ($line)"; }
 
 # ---- redis-server ---------------------------------------------------------------------------------
 
@@ -53,7 +55,7 @@ elif [ -n "${STARCOFFEE_REDIS_SERVER:-}" ]; then
 elif install_redis && redis=$(find_redis) && [ -n "$redis" ]; then
   echo "redis-server: installed ($redis)"
 else
-  fail "redis-server is missing and could not be installed here ($(tail -1 "$log" 2>/dev/null | cut -c1-120)): install it with \`sudo apt-get install redis-server\` (Redis 7)"
+  fail "redis-server is missing and could not be installed here$(last_words): install it with \`sudo apt-get install redis-server\` (Redis 7)"
 fi
 
 # ---- the Toxiproxy server ---------------------------------------------------------------------------
@@ -88,7 +90,7 @@ else
   if go install "$TOXIPROXY_MODULE" >>"$log" 2>&1 && toxiproxy=$(find_toxiproxy) && [ -n "$toxiproxy" ]; then
     echo "toxiproxy: installed ($toxiproxy)"
   else
-    fail "the Toxiproxy server is missing and go install failed ($(tail -1 "$log" 2>/dev/null | cut -c1-120)): run \`go install $TOXIPROXY_MODULE\`"
+    fail "the Toxiproxy server is missing and go install failed$(last_words): run \`go install $TOXIPROXY_MODULE\`"
   fi
 fi
 
