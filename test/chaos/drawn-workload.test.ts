@@ -1,6 +1,6 @@
 /**
  * Explore's drawn workload (FaultScheduleArbitrary.ts): within the scenario's ceiling, the same for the
- * same seed, users thinking at least MIN_THINK_MILLIS, and shrinking toward one user for one second
+ * same seed, users thinking at least MIN_THINK_MILLIS, faults starting while it runs, and shrinking toward one user for one second
  * with the shortest think time, no brew time and no shuffle; the swarm
  * knows every in-service fault kind.
  */
@@ -25,7 +25,9 @@ describe("drawn workload", () => {
       expect(s.workload!.durationMillis).toBeLessThanOrEqual(20_000)
       expect(s.workload!.thinkMillis).toBeGreaterThanOrEqual(MIN_THINK_MILLIS)
       expect(typeof s.shuffle).toBe("boolean")
+      for (const f of s.schedule) expect(f.atMillis).toBeLessThan(s.workload!.durationMillis)
     }
+    expect(a.some((s) => s.schedule.some((f) => f.atMillis > 0))).toBe(true)
   })
   it("shrinks to one user for one second, instant brews, no shuffle, no faults", () => {
     const details = fc.check(fc.property(arbitrary, () => false), { seed: 7, numRuns: 1 })

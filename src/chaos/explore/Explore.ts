@@ -42,6 +42,12 @@ export interface SampleOptions {
   readonly kinds?: ReadonlyArray<FaultKind>
   /** Most extra faults per run. Default: 4. */
   readonly maxFaults?: number
+  /**
+   * Most simulated runs shrinking a failing sample may take; past them each further candidate is
+   * taken as passing without a run, so fast-check stops with the smallest failure found so far (a
+   * count, so the result stays the same everywhere). Default: MAX_SHRINK_RUNS.
+   */
+  readonly maxShrinkRuns?: number
   /** Called after every simulated run of the sample (the drawn one, then each shrink attempt). */
   readonly onRun?: (runsSoFar: number, failedSoFar: boolean) => void
 }
@@ -70,7 +76,15 @@ export interface Counterexample {
   readonly shuffle?: boolean
   readonly traceHash: string
   readonly shrinking: ReadonlyArray<ShrinkStep>
+  /** Present when the shrink budget (SampleOptions.maxShrinkRuns) ran out before fast-check was done. */
+  readonly shrinkCut?: true
 }
+
+/**
+ * Default shrink budget of a sample, in simulated runs. Shrinking a large drawn sample took up to 680
+ * runs (brew-lease-trusted, measured), most of a mutant's cost to find; by then it is small already.
+ */
+export const MAX_SHRINK_RUNS = 150
 
 export interface SampleOutcome {
   /** fast-check's seed of the sample. */
@@ -160,12 +174,20 @@ export const checkSample = (scenario: Scenario, options: SampleOptions, seed: nu
   let first: Ran | undefined
   let lastFailing: Ran | undefined
   const shrinking: Array<ShrinkStep> = []
+  const budget = options.maxShrinkRuns ?? MAX_SHRINK_RUNS
+  let failedAt = 0
+  let cut = false
   const property = fc.property(sampleArbitrary(scenario, options, seed), (sample) => {
+    if (path === undefined && lastFailing !== undefined && runs - failedAt >= budget) {
+      cut = true
+      return true
+    }
     const result = runSample(scenario, options, sample)
     runs++
     first ??= { sample, result }
     const broken = brokenInvariants(result)
     if (broken.length > 0) {
+      if (lastFailing === undefined) failedAt = runs
       lastFailing = { sample, result }
       shrinking.push({ run: runs, faults: sample.schedule.length, broken: broken.map((i) => i.name).join("; ") })
     }
@@ -182,7 +204,8 @@ export const checkSample = (scenario: Scenario, options: SampleOptions, seed: nu
   // fast-check's counterexample is the last sample that failed; should it be another (the property
   // threw), run it to report what it breaks.
   const ran = lastFailing?.sample === shrunk ? lastFailing : { sample: shrunk, result: runSample(scenario, options, shrunk) }
-  return { ...drawn, ok: false, simulatedRuns: runs, counterexample: counterexampleOf(ran, details.counterexamplePath ?? "", shrinking) }
+  const counterexample = counterexampleOf(ran, details.counterexamplePath ?? "", shrinking)
+  return { ...drawn, ok: false, simulatedRuns: runs, counterexample: cut ? { ...counterexample, shrinkCut: true } : counterexample }
 }
 
 /** A word of a printed command, quoted when a shell would split or expand it. */

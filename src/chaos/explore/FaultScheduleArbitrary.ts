@@ -5,7 +5,8 @@
  *
  * A sample may also draw the workload (for a scenario without one, such as `random`): users, the mix
  * of places, cancels and status reads, think time, make's brew time, and how long users send — and
- * whether the kernel shuffles its ready queue. Everything shrinks: fewer and shorter faults, fewer
+ * whether the kernel shuffles its ready queue; its faults then start within the drawn workload, so they
+ * meet traffic. Everything shrinks: fewer and shorter faults, fewer
  * users, a shorter workload, no brew time, no shuffle.
  *
  * Faults modelled: kill, hang and crash-restart of a pod; a service down; scaling and rolling a
@@ -50,6 +51,8 @@ const Links = [
 ] as const
 
 const service = fc.constantFrom(...Services)
+/** Services that compare clocks across pods (outbox relay leases, order's sweeper, make's brew claims): mypage has none. */
+const clockedService = fc.constantFrom("order", "payment", "make") as fc.Arbitrary<(typeof Services)[number]>
 const link = fc.constantFrom(...Links)
 
 export const faultOf = (kind: FaultKind): fc.Arbitrary<Fault> => {
@@ -83,7 +86,7 @@ export const faultOf = (kind: FaultKind): fc.Arbitrary<Fault> => {
     case "Duplicate":
       return fc.integer({ min: 1, max: 100 }).map((p): Fault => ({ _tag: "Duplicate", probability: p / 100 }))
     case "ClockSkew":
-      return fc.tuple(service, fc.integer({ min: -30_000, max: 30_000 }), fc.integer({ min: -50, max: 50 })).map(
+      return fc.tuple(clockedService, fc.integer({ min: -30_000, max: 30_000 }), fc.integer({ min: -50, max: 50 })).map(
         ([s, offsetMillis, drift]): Fault => ({ _tag: "ClockSkew", service: s, replica: 0, offsetMillis, driftPerSecond: drift / 1000 })
       )
     case "CpuHog":
@@ -123,7 +126,7 @@ export const faultOf = (kind: FaultKind): fc.Arbitrary<Fault> => {
 }
 
 export interface ScheduleOptions {
-  /** Faults start within [0, horizonMillis). */
+  /** Faults start within [0, horizonMillis) — or, with `drawWorkload`, within the drawn workload. */
   readonly horizonMillis: number
   /** Most faults in one schedule. Default: 4. */
   readonly maxFaults?: number
@@ -186,18 +189,29 @@ export const workloadArbitrary = (maxUsers: number, maxDurationMillis: number): 
     brewMillis: fc.integer({ min: 0, max: 3_000 })
   })
 
+/** Where in the drawn workload a fault starts, in thousandths of its duration. */
+const PERMILLE = 1_000
+
 export const explorationSample = (options: ScheduleOptions): fc.Arbitrary<ExplorationSample> => {
   const kinds = options.kinds ?? FaultKinds
+  const draw = options.drawWorkload
+  // With a drawn workload, a fault starts within it (a fraction of its length, scaled once it is drawn),
+  // so the faults meet traffic; RunScenario's post-heal probe brings traffic after they heal.
   const scheduled = (kind: FaultKind) =>
     fc.record({
-      atMillis: fc.integer({ min: 0, max: Math.max(0, options.horizonMillis - 1) }),
+      atMillis: draw === undefined
+        ? fc.integer({ min: 0, max: Math.max(0, options.horizonMillis - 1) })
+        : fc.integer({ min: 0, max: PERMILLE - 1 }),
       durationMillis: fc.integer({ min: 0, max: options.maxDurationMillis ?? 20_000 }),
       fault: faultOf(kind)
     })
-  const draw = options.drawWorkload
   const extra: fc.Arbitrary<Pick<ExplorationSample, "workload" | "shuffle">> = draw === undefined
     ? fc.constant({})
     : fc.record({ workload: workloadArbitrary(draw.maxUsers, options.horizonMillis), shuffle: fc.boolean() })
+  const placed = (schedule: ReadonlyArray<ScheduledFault>, workload: DrawnWorkload | undefined) =>
+    workload === undefined
+      ? schedule
+      : schedule.map((f) => ({ ...f, atMillis: Math.floor((f.atMillis * workload.durationMillis) / PERMILLE) }))
   return fc.tuple(
     options.runSeed !== undefined ? fc.constant(options.runSeed) : fc.integer({ min: 0, max: 0x7fffffff }),
     fc.subarray([...kinds], { minLength: 1 })
@@ -208,7 +222,7 @@ export const explorationSample = (options: ScheduleOptions): fc.Arbitrary<Explor
     ).map(([schedule, more]): ExplorationSample => ({
       seed,
       enabled,
-      schedule: [...schedule].sort((a, b) => a.atMillis - b.atMillis),
+      schedule: [...placed(schedule, more.workload)].sort((a, b) => a.atMillis - b.atMillis),
       ...more
     }))
   )
