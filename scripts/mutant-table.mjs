@@ -12,14 +12,15 @@
  * Each exploration's JSON is kept in the results directory (one file per mutant and seed), so an
  * interrupted table resumes where it stopped: a kept result is used again when it answers the same
  * question (found within R runs, or missed in at least R). `--fresh` ignores kept results. Every kept
- * result names the commit it ran on; the table says when they differ.
+ * result names the commit it ran on; the table says when they differ. `--kept-only` runs nothing and
+ * prints the table of the kept results (cells not run yet are counted as not run).
  *
  * Runs the compiled CLI (`npm run build` first). Children are spawned without a shell and killed if
  * this script is interrupted. Exit code: 0 every mutant found in every seed and nothing found without
  * one; 1 otherwise; 2 bad usage.
  *
  * Usage: node scripts/mutant-table.mjs [--seeds 1-5] [--runs 300] [--no-mutant-runs 1000]
- *          [--mutants a,b] [--scenario random] [--jobs 1] [--parallel 1] [--results DIR] [--fresh]
+ *          [--mutants a,b] [--scenario random] [--jobs 1] [--parallel 1] [--results DIR] [--fresh | --kept-only]
  */
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
@@ -30,7 +31,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const cli = join(root, "bin", "starcoffee.mjs")
 
 const usage = "usage: node scripts/mutant-table.mjs [--seeds 1-5] [--runs 300] [--no-mutant-runs 1000] [--mutants a,b] " +
-  "[--scenario random] [--jobs 1] [--parallel 1] [--results DIR] [--fresh]"
+  "[--scenario random] [--jobs 1] [--parallel 1] [--results DIR] [--fresh | --kept-only]"
 
 const fail = (message) => {
   process.stderr.write(`mutant-table: ${message}\n${usage}\n`)
@@ -64,7 +65,8 @@ const parseArgs = (argv) => {
     jobs: 1,
     parallel: 1,
     results: join(root, "reports", "mutant-table"),
-    fresh: false
+    fresh: false,
+    keptOnly: false
   }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]
@@ -83,6 +85,7 @@ const parseArgs = (argv) => {
       case "--parallel": o.parallel = Math.max(1, positive(flag, value())); break
       case "--results": o.results = resolve(value()); break
       case "--fresh": o.fresh = true; break
+      case "--kept-only": o.keptOnly = true; break
       case "--help": case "-h": process.stdout.write(`${usage}\n`); process.exit(0); break
       default: fail(`unknown argument "${flag}"`)
     }
@@ -149,6 +152,7 @@ const summarize = (result) => {
     scheduleSize: f.schedule.length,
     users: f.workload?.users ?? null,
     seconds: f.workload ? f.workload.durationMillis / 1000 : null,
+    shrinkCut: f.shrinkCut === true,
     replay: f.replay
   }
 }
@@ -173,6 +177,7 @@ const cell = async (o, head, seed, runs, mutant) => {
   const file = join(o.results, mutant ?? "no-mutant", `seed-${seed}.json`)
   const old = kept(file, runs, o.fresh)
   if (old) return { ...old, cached: true }
+  if (o.keptOnly) return { mutant: mutant ?? null, seed, notRun: true }
   const { result, exit, wallMs } = await explore(o, seed, runs, mutant)
   const record = { mutant: mutant ?? null, seed, runsAsked: runs, commit: head, exit, wallMs, summary: summarize(result), result }
   keep(file, record)
@@ -206,20 +211,24 @@ const table = (o, mutants, cells, noMutant) => {
   const lines = [
     `Mutants found by \`explore ${o.scenario} --runs ${o.runs}\`, seeds ${o.seeds.join(", ")}:`,
     "",
-    "| mutant | found | median samples to find | median shrunk schedule (faults) | median shrunk workload (users × s) |",
-    "|---|---|---|---|---|"
+    "| mutant | found | median samples to find | median shrunk schedule (faults) | median shrunk workload (users × s) | shrinking cut |",
+    "|---|---|---|---|---|---|"
   ]
   for (const m of mutants) {
-    const found = cells.filter((c) => c.mutant === m && c.summary.found).map((c) => c.summary)
+    const ran = cells.filter((c) => c.mutant === m && !c.notRun)
+    const found = ran.filter((c) => c.summary.found).map((c) => c.summary)
+    const notRun = o.seeds.length - ran.length
     const workload = found.some((s) => s.users !== null)
       ? `${show(median(found.map((s) => s.users)))} × ${show(median(found.map((s) => s.seconds)))}`
       : "—"
     lines.push(
-      `| ${m} | ${found.length}/${o.seeds.length} | ${show(median(found.map((s) => s.samplesToFind)))} | ` +
-        `${show(median(found.map((s) => s.scheduleSize)))} | ${workload} |`
+      `| ${m} | ${found.length}/${o.seeds.length}${notRun > 0 ? ` (${notRun} not run)` : ""} | ` +
+        `${show(median(found.map((s) => s.samplesToFind)))} | ${show(median(found.map((s) => s.scheduleSize)))} | ${workload} | ` +
+        `${found.filter((s) => s.shrinkCut).length} |`
     )
   }
-  if (noMutant !== undefined) {
+  if (noMutant?.notRun) lines.push("", `Without a mutant: \`explore ${o.scenario} --runs ${o.noMutantRuns}\` not run yet.`)
+  else if (noMutant !== undefined) {
     const s = noMutant.summary
     lines.push(
       "",
@@ -228,7 +237,7 @@ const table = (o, mutants, cells, noMutant) => {
         : `Without a mutant, \`explore ${o.scenario} --runs ${o.noMutantRuns} --seed ${noMutant.seed}\` found nothing in ${s.runs} samples.`
     )
   }
-  const commits = [...new Set([...cells, ...(noMutant ? [noMutant] : [])].map((c) => c.commit))]
+  const commits = [...new Set([...cells, ...(noMutant ? [noMutant] : [])].filter((c) => !c.notRun).map((c) => c.commit))]
   if (commits.length > 1) lines.push("", `Kept results come from ${commits.length} commits: ${commits.join(", ")} (--fresh to run all again).`)
   return lines.join("\n")
 }
@@ -241,18 +250,19 @@ const main = async () => {
   for (const m of mutants) if (!all.includes(m)) fail(`unknown mutant "${m}" (starcoffee list --mutants)`)
   const head = commit()
   const progress = (c) =>
-    process.stderr.write(
+    c.notRun || process.stderr.write(
       `${c.mutant ?? "no mutant"} seed ${c.seed}: ${c.summary.found ? `found at sample ${c.summary.samplesToFind}` : `nothing in ${c.summary.runs}`}` +
         `${c.cached ? " (kept)" : ` (${(c.wallMs / 1000).toFixed(0)} s)`}\n`
     )
   const tasks = mutants.flatMap((m) => o.seeds.map((seed) => () => cell(o, head, seed, o.runs, m).then((c) => (progress(c), c))))
   const noMutantTask = o.noMutantRuns > 0 ? [() => cell(o, head, 1, o.noMutantRuns, undefined).then((c) => (progress(c), c))] : []
-  const done = await pool([...tasks, ...noMutantTask], o.parallel)
-  const cells = done.slice(0, tasks.length)
-  const noMutant = o.noMutantRuns > 0 ? done[tasks.length] : undefined
+  // The check without a mutant first: its verdict matters most and it is one long exploration.
+  const done = await pool([...noMutantTask, ...tasks], o.parallel)
+  const cells = done.slice(noMutantTask.length)
+  const noMutant = noMutantTask.length > 0 ? done[0] : undefined
   process.stdout.write(`${table(o, mutants, cells, noMutant)}\n`)
-  const missed = cells.some((c) => !c.summary.found)
-  const falseAlarm = noMutant?.summary.found ?? false
+  const missed = cells.some((c) => c.notRun || !c.summary.found)
+  const falseAlarm = noMutant === undefined ? false : noMutant.notRun === true || noMutant.summary.found
   process.exit(missed || falseAlarm ? 1 : 0)
 }
 

@@ -84,7 +84,7 @@ export interface Counterexample {
  * Default shrink budget of a sample, in simulated runs. Shrinking a large drawn sample took up to 680
  * runs (brew-lease-trusted, measured), most of a mutant's cost to find; by then it is small already.
  */
-export const MAX_SHRINK_RUNS = 150
+export const MAX_SHRINK_RUNS = 100
 
 export interface SampleOutcome {
   /** fast-check's seed of the sample. */
