@@ -92,11 +92,23 @@ const postHealProbe = (world: World, scenario: Scenario, seed: number | undefine
     }
   })
 
-const isClientOperation = (e: HistoryEntry) => e.type === "invoke" || e.type === "ok" || e.type === "fail" || e.type === "info"
+const isClientOperation = (e: HistoryEntry): e is Extract<HistoryEntry, { type: "invoke" | "ok" | "fail" | "info" }> =>
+  e.type === "invoke" || e.type === "ok" || e.type === "fail" || e.type === "info"
 
-/** The history without the probes' operations: entries [from, to) keep theirs. */
-const withoutProbes = (entries: ReadonlyArray<HistoryEntry>, from: number, to: number) =>
-  entries.filter((e, i) => (i >= from && i < to) || !isClientOperation(e))
+/**
+ * The history without the probes: their client operations (outside entries [from, to)) and the events
+ * of the orders they placed, so that the metrics (orders accepted, coffees made, refunds) count the
+ * workload's orders only.
+ */
+const withoutProbes = (entries: ReadonlyArray<HistoryEntry>, from: number, to: number) => {
+  const probeOrders = new Set<number>()
+  entries.forEach((e, i) => {
+    if ((i < from || i >= to) && isClientOperation(e) && e.orderId !== undefined) probeOrders.add(e.orderId)
+  })
+  return entries.filter((e, i) =>
+    isClientOperation(e) ? i >= from && i < to : !(e.type === "event" && probeOrders.has(e.orderId))
+  )
+}
 
 export const runScenario = (world: World, scenario: Scenario, options: RunScenarioOptions = {}) =>
   Effect.gen(function*() {

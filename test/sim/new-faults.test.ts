@@ -199,11 +199,14 @@ describe("a fault that finds no target", { timeout: 60_000 }, () => {
     const result = run(scenario)
     expect(failed(result)).toEqual([])
     const faults = result.history!.filter((e) => e.type === "fault")
+    // Times in the schedule count from the safety phase, which starts after the baseline probe of a
+    // scenario with faults (chaos/RunScenario.ts): the first fault, "make down" at 1 000 ms, dates it.
+    const safetyStart = faults.find((e) => e.fault === "make down" && e.phase === "start")!.t - 1_000
     const untargeted = ["kill make#0", "clock of make#0 +5000 ms", "CPU hog on make#0 (50 %)"]
     for (const fault of untargeted) {
       const entries = faults.filter((e) => e.fault === fault)
       expect(entries.map((e) => e.phase)).toEqual(["skipped"])
-      expect(entries[0]).toMatchObject({ t: 2_000, detail: "make has no running replica" })
+      expect(entries[0]).toMatchObject({ t: safetyStart + 2_000, detail: "make has no running replica" })
     }
     // the fault that did find its target was started and healed
     expect(faults.filter((e) => e.fault === "make down").map((e) => e.phase)).toEqual(["start", "end"])
