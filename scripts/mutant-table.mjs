@@ -254,7 +254,8 @@ const main = async () => {
       `${c.mutant ?? "no mutant"} seed ${c.seed}: ${c.summary.found ? `found at sample ${c.summary.samplesToFind}` : `nothing in ${c.summary.runs}`}` +
         `${c.cached ? " (kept)" : ` (${(c.wallMs / 1000).toFixed(0)} s)`}\n`
     )
-  const tasks = mutants.flatMap((m) => o.seeds.map((seed) => () => cell(o, head, seed, o.runs, m).then((c) => (progress(c), c))))
+  // Seed by seed, so that an interrupted table has every mutant tried on the first seeds.
+  const tasks = o.seeds.flatMap((seed) => mutants.map((m) => () => cell(o, head, seed, o.runs, m).then((c) => (progress(c), c))))
   const noMutantTask = o.noMutantRuns > 0 ? [() => cell(o, head, 1, o.noMutantRuns, undefined).then((c) => (progress(c), c))] : []
   // The check without a mutant first: its verdict matters most and it is one long exploration.
   const done = await pool([...noMutantTask, ...tasks], o.parallel)
