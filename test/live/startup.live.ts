@@ -9,7 +9,7 @@ import { spawn } from "node:child_process"
 import { mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, onTestFinished } from "vitest"
 import { trackedPids } from "../../src/live/ChildProcesses.js"
 import { freePort } from "../../src/live/FreePort.js"
 import { startLiveStack } from "../../src/live/LiveStack.js"
@@ -49,7 +49,14 @@ describe("a live stack that cannot start", () => {
 describe("a live run interrupted", () => {
   it("a harness killed with SIGKILL still leaves no redis-server, Toxiproxy or replica behind", async () => {
     const bin = join(__dirname, "..", "..", "bin", "starcoffee.mjs")
-    const child = spawn(process.execPath, [bin, "serve", "--port", String(await freePort())], { shell: false, stdio: ["ignore", "pipe", "ignore"] })
+    // serve keeps its run directory, and a harness killed with SIGKILL cannot remove it: a folder of the test's own
+    const tmp = mkdtempSync(join(tmpdir(), "starcoffee-sigkill-"))
+    onTestFinished(() => rmSync(tmp, { recursive: true, force: true }))
+    const child = spawn(process.execPath, [bin, "serve", "--port", String(await freePort())], {
+      shell: false,
+      stdio: ["ignore", "pipe", "ignore"],
+      env: { ...process.env, TMPDIR: tmp }
+    })
     let out = ""
     child.stdout!.on("data", (d) => (out += d))
     for (let i = 0; i < 900 && !out.includes("gateway"); i++) await new Promise((resolve) => setTimeout(resolve, 100))
