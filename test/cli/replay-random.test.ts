@@ -3,23 +3,12 @@
  * sample, replays from its explore.json byte for byte; and `explore --json` prints nothing but its JSON
  * (the services' warnings under SQL faults never reach stdout).
  */
-import { spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { runCli as run } from "../support/exploreCli.js"
 
-const bin = join(__dirname, "..", "..", "bin", "starcoffee.mjs")
-const run = (...args: Array<string>) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { shell: false, timeout: 900_000 })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk) => (stdout += chunk))
-    child.stderr.on("data", (chunk) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
 
 describe("replay of a drawn workload", () => {
   it("explore random finds make-no-inbox and replay reproduces it with the same trace hash", { timeout: 900_000 }, async () => {

@@ -3,24 +3,13 @@
  * running; a bad file is one line naming the file, the field and what was expected, exit 2; and every
  * failure class has its own exit code (0 pass, 1 safety, 3 liveness, 4 behaviour, 5 unfinished).
  */
-import { spawn } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { runCli as run } from "../support/exploreCli.js"
 
-const bin = join(__dirname, "..", "..", "bin", "starcoffee.mjs")
 const dir = mkdtempSync(join(tmpdir(), "starcoffee-scenarios-"))
-const run = (...args: Array<string>) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { shell: false, timeout: 180_000 })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk) => (stdout += chunk))
-    child.stderr.on("data", (chunk) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
 const file = (name: string, text: string) => {
   const path = join(dir, name)
   writeFileSync(path, text)

@@ -2,23 +2,12 @@
  * `starcoffee suite` as a user runs it: scenarios run in worker threads, lines come out in catalogue
  * order, and the same seed gives the same trace hashes whatever --jobs.
  */
-import { spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { runCli as run } from "../support/exploreCli.js"
 
-const bin = join(__dirname, "..", "..", "bin", "starcoffee.mjs")
-const run = (...args: Array<string>) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { shell: false, timeout: 600_000 })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (chunk) => (stdout += chunk))
-    child.stderr.on("data", (chunk) => (stderr += chunk))
-    child.on("error", reject)
-    child.on("close", (code) => resolve({ code, stdout, stderr }))
-  })
 
 const only = "happy-path,broker-outage,liveness"
 const out = () => mkdtempSync(join(tmpdir(), "starcoffee-suite-"))
