@@ -130,7 +130,14 @@ export class SimPod implements Endpoint {
         Context.add(PodIdentity, { service: this.definition.name, pod: this.address }),
         Context.add(OutboxSignal, signal)
       ) as Context.Context<ServicePorts>
-      const app = yield* this.runtime.around(this.definition.app.pipe(Effect.provide(context), Scope.extend(scope)))
+      // The app is built on a fiber of its own: built on the kubelet's, a crash point firing during
+      // start-up (it stops every fiber that took a step of the pod's) stopped the kubelet too, and the
+      // pod never came back. A crash during start-up leaves no container; the kubelet restarts it.
+      const built = yield* Fiber.await(yield* Effect.fork(
+        this.runtime.around(this.definition.app.pipe(Effect.provide(context), Scope.extend(scope)))
+      ))
+      if (Exit.isFailure(built)) return yield* Scope.close(scope, Exit.void)
+      const app = built.value
       const handler = yield* makeFiberHandler(app)
       const container: Container = { scope, context, handler, gone: yield* Deferred.make<void>(), workers: undefined }
       this.container = container
