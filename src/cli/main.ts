@@ -8,6 +8,7 @@ import { type CommandSpec, helpText, parseCommand, type Parsed } from "./Args.js
 import { benchSpec, checkSpec, exploreSpec, listSpec, replaySpec, runSpec, serveSpec, suiteSpec } from "./CommandSpecs.js"
 import { exitCodesHelp } from "../chaos/RunResult.js"
 import { UsageError } from "./UsageError.js"
+import { tuneHeap } from "./WorkerHeap.js"
 
 type Run = (parsed: Parsed) => number | Promise<number>
 
@@ -54,6 +55,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       console.log(helpText(command.spec))
       return 0
     }
+    tuneHeap()
     const run = await command.load()
     return await run(parsed)
   } catch (error) {

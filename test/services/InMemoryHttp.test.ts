@@ -427,6 +427,47 @@ describe("makeFiberHandler", () => {
       expect((yield* answer(perFiber, requests[5]!)).status).toBe(500)
     }).pipe(Effect.provide(HttpServer.layerContext)))
 
+  it.scoped("with the tracer off (the simulated pods' case) answers, reports errors and closes scopes as makeHandler does", () =>
+    Effect.gen(function*() {
+      const closed: Array<string> = []
+      const reported: Array<string> = []
+      // every request's handler adds a finalizer to the request's scope, which must be closed with its outcome
+      const scopedApp = (yield* httpApiApp(ApiLive)).pipe(
+        Effect.tap(() => Effect.addFinalizer((exit) => Effect.sync(() => closed.push(`ok:${exit._tag}`))))
+      ) as any
+      const onError = (cause: Cause.Cause<unknown>) => Effect.sync(() => reported.push(Cause.pretty(cause).split("\n")[0]!))
+      const perFiber = yield* makeFiberHandler(scopedApp, { onError })
+      const scoped = yield* makeHandler(scopedApp, { onError })
+      const requests = [
+        HttpClientRequest.post("http://things/things").pipe(HttpClientRequest.bodyUnsafeJson({ name: "cup", qty: 3 })),
+        HttpClientRequest.get("http://things/things/nope"),
+        HttpClientRequest.post("http://things/things").pipe(HttpClientRequest.bodyUnsafeJson({ name: "cup", qty: "x" })),
+        HttpClientRequest.get("http://things/boom"),
+        HttpClientRequest.get("http://things/quit"),
+        HttpClientRequest.get("http://things/nowhere")
+      ]
+      const answer = (handler: typeof perFiber, request: HttpClientRequest.HttpClientRequest) =>
+        Effect.flatMap(
+          onOwnFiber(handler(toServerRequest(request, new URL(request.url))).pipe(Effect.withTracerEnabled(false))),
+          (response) => {
+            const client = toClientResponse(request, response)
+            return Effect.map(client.text, (text) => ({ status: client.status, type: client.headers["content-type"], text }))
+          }
+        )
+      for (const request of requests) {
+        const [fiberAnswer, fiberClosed, fiberReported] = [yield* answer(perFiber, request), closed.splice(0), reported.splice(0)]
+        const [scopedAnswer, scopedClosed, scopedReported] = [yield* answer(scoped, request), closed.splice(0), reported.splice(0)]
+        expect(fiberAnswer).toEqual(scopedAnswer)
+        expect(fiberClosed).toEqual(scopedClosed)
+        expect(fiberReported).toEqual(scopedReported)
+      }
+      // the finalizer ran for the request whose handler succeeded, and the defect was reported
+      expect((yield* answer(perFiber, requests[0]!)).status).toBe(201)
+      expect(closed.splice(0)).toEqual(["ok:Success"])
+      expect((yield* answer(perFiber, requests[3]!)).status).toBe(500)
+      expect(reported.splice(0)).toEqual(["Error: kaboom"])
+    }).pipe(Effect.provide(HttpServer.layerContext)))
+
   it.scoped("runs the app with the pod's context and its own, without the caller's pre-response handlers", () =>
     Effect.gen(function*() {
       // the name the handler's layer was built with is overridden by the pod's, as with makeHandler

@@ -32,14 +32,16 @@ export const setInPlace = <A>(fiber: unknown, fiberRef: FiberRef.FiberRef<A>, va
 
 /**
  * Sets the refs `settings` computes (from the calling fiber) on the calling fiber, then runs `effect`
- * on it. For a fiber of its own only (see the module comment).
+ * on it (or the effect `effect()` makes, after `settings` has run). For a fiber of its own only (see
+ * the module comment).
  */
 export const onOwnFiber = <A, E, R>(
   settings: (fiber: { getFiberRef<X>(fiberRef: FiberRef.FiberRef<X>): X }) => ReadonlyArray<FiberRefSetting>,
-  effect: Effect.Effect<A, E, R>
+  effectOrMake: Effect.Effect<A, E, R> | (() => Effect.Effect<A, E, R>)
 ): Effect.Effect<A, E, R> =>
   Effect.withFiberRuntime((fiber) => {
     const list = settings(fiber)
+    const effect = typeof effectOrMake === "function" ? effectOrMake() : effectOrMake
     const settable = fiber as unknown as Partial<SettableFiber>
     if (typeof settable.setFiberRef !== "function") {
       // Only Effect's own fiber runtime has the setter; anything else sets the refs as effects.
