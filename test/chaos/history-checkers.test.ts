@@ -129,6 +129,27 @@ describe("requests routed only to ready pods", () => {
     expect(routedOnlyToReady(truth(tooLate)).ok).toBe(false)
     const healed = [...life, delay(10, "start"), delay(20, "end"), { t: 340, type: "route", pod: "order-1" } as const]
     expect(routedOnlyToReady(truth(healed)).ok).toBe(false)
+    const endedJustBefore = [...life, delay(10, "start"), delay(45, "end"), { t: 340, type: "route", pod: "order-1" } as const]
+    expect(routedOnlyToReady(truth(endedJustBefore)).ok).toBe(true)
+  })
+
+  it("excuses only a delay on one of the pod's callers, in force while the pod was still ready", () => {
+    const life = (pod: string) => [cluster(0, "create", pod), cluster(0, "ready", pod), cluster(50, "unready", pod)]
+    const delayOn = (service: string, t: number): HistoryEntry => ({
+      t,
+      type: "fault",
+      phase: "start",
+      fault: `handlers of ${service} delayed 0–300 ms per step`,
+      target: service
+    })
+    const route = (t: number, pod: string) => ({ t, type: "route", pod }) as const
+    // mypage's handlers do not send to order: their delay holds nothing back.
+    expect(routedOnlyToReady(truth([...life("order-1"), delayOn("mypage", 10), route(100, "order-1")])).ok).toBe(false)
+    // order calls payment: its delay can hold a call to a payment pod, not one to an order pod.
+    expect(routedOnlyToReady(truth([...life("payment-1"), delayOn("order", 10), route(100, "payment-1")])).ok).toBe(true)
+    expect(routedOnlyToReady(truth([...life("order-1"), delayOn("order", 10), route(100, "order-1")])).ok).toBe(false)
+    // A delay that began after the pod left readiness cannot have held a pick made while it was ready.
+    expect(routedOnlyToReady(truth([...life("order-1"), delayOn("gateway", 60), route(100, "order-1")])).ok).toBe(false)
   })
 
   it("is not judged without recorded routing", () => {

@@ -7,9 +7,13 @@
  * routed in the very millisecond its pod stopped being ready was routed while it was.
  *
  * A route is recorded when the request is sent, but it was routed when its caller picked the pod: with
- * handler delays in force (the HandlerDelay fault), a caller's step waits between the pick and the send,
- * so a request sent at most that delay's maximum after its pod left readiness may have been routed
- * while the pod was ready, and is not counted against the caller. Pure.
+ * a handler delay on the caller (the HandlerDelay fault pauses a service's outgoing calls, after the
+ * pick), the send may come up to that delay's maximum after the pick. Such a send is excused when it
+ * can have been picked while the pod was ready: a delay on one of the pod's callers (the gateway; order
+ * too for payment) was in force at some instant p with send − max ≤ p ≤ the pod's last ready instant
+ * (the pause is drawn when it starts). A delay on another service, or one that began only after the
+ * pod left readiness, excuses nothing. The recorder (sim/world/RouteRecorder.ts) records every request
+ * to a pod that is not ready, so one excused stale pick never hides later ones. Pure.
  */
 import type { HistoryEntry } from "../history/History.js"
 import { notJudged } from "./HistoryFacts.js"
@@ -38,25 +42,32 @@ const applyChange = (pods: Map<string, PodReadiness>, e: Extract<HistoryEntry, {
   }
 }
 
-/** A HandlerDelay fault's description (faults/Fault.ts describeFault): its longest delay per step. */
-const HANDLER_DELAY = /^handlers of \S+ delayed (?:\d+–)?(\d+) ms per step$/
+/** A HandlerDelay fault's description (faults/Fault.ts describeFault): the service and its longest delay per step. */
+const HANDLER_DELAY = /^handlers of (\S+) delayed (?:\d+–)?(\d+) ms per step$/
+
+/** The services that send requests to a service's pods: the gateway routes to all; order calls payment. */
+const callersOf = (pod: string): ReadonlyArray<string> => (pod.startsWith("payment-") ? ["gateway", "order"] : ["gateway"])
 
 interface DelayWindow {
   readonly fault: string
+  readonly service: string
   readonly maxMillis: number
   readonly from: number
   to: number
 }
 
-/** Whether a handler delay in force between `t - lag` and `t` could hold a send `lag` ms after its pick. */
-const heldBack = (delays: ReadonlyArray<DelayWindow>, t: number, lag: number) =>
-  delays.some((d) => d.maxMillis >= lag && d.from <= t && d.to >= t - lag)
+/** Whether a caller's handler delay can hold a request picked by `lastReadyAt` until its send at `t`. */
+const heldBack = (delays: ReadonlyArray<DelayWindow>, pod: string, t: number, lastReadyAt: number) =>
+  delays.some((d) =>
+    callersOf(pod).includes(d.service) && d.maxMillis >= t - lastReadyAt && d.from <= lastReadyAt && d.to >= t - d.maxMillis
+  )
 
 const trackDelay = (delays: Array<DelayWindow>, e: Extract<HistoryEntry, { type: "fault" }>): void => {
-  const max = HANDLER_DELAY.exec(e.fault)
-  if (max === null) return
-  if (e.phase === "start") delays.push({ fault: e.fault, maxMillis: Number(max[1]), from: e.t, to: Number.POSITIVE_INFINITY })
-  else if (e.phase === "end") {
+  const delay = HANDLER_DELAY.exec(e.fault)
+  if (delay === null) return
+  if (e.phase === "start") {
+    delays.push({ fault: e.fault, service: delay[1]!, maxMillis: Number(delay[2]), from: e.t, to: Number.POSITIVE_INFINITY })
+  } else if (e.phase === "end") {
     const open = delays.find((d) => d.fault === e.fault && d.to === Number.POSITIVE_INFINITY)
     if (open) open.to = e.t
   }
@@ -73,7 +84,7 @@ export const routedOnlyToReady = (truth: RunTruth): InvariantResult => {
     else if (e.type === "route") {
       routes++
       const pod = pods.get(e.pod)
-      if (pod !== undefined && !pod.ready && pod.lastReadyAt < e.t && !heldBack(delays, e.t, e.t - pod.lastReadyAt)) {
+      if (pod !== undefined && !pod.ready && pod.lastReadyAt < e.t && !heldBack(delays, e.pod, e.t, pod.lastReadyAt)) {
         offences.push(
           `${e.pod} at ${e.t} ms (${pod.lastReadyAt === Number.NEGATIVE_INFINITY ? "never ready yet" : `not ready since ${pod.lastReadyAt} ms`})`
         )
