@@ -17,7 +17,7 @@ import {
 } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Context, Deferred, Effect, Exit, Fiber, Layer, Option, Schema, Stream } from "effect"
-import { httpApiApp } from "../../src/services/http/HttpApiApp.js"
+import { httpApiApp, type PodApp } from "../../src/services/http/HttpApiApp.js"
 import {
   makeAppClient,
   makeClient,
@@ -434,7 +434,7 @@ describe("makeFiberHandler", () => {
       // every request's handler adds a finalizer to the request's scope, which must be closed with its outcome
       const scopedApp = (yield* httpApiApp(ApiLive)).pipe(
         Effect.tap(() => Effect.addFinalizer((exit) => Effect.sync(() => closed.push(`ok:${exit._tag}`))))
-      ) as any
+      ) as PodApp
       const onError = (cause: Cause.Cause<unknown>) => Effect.sync(() => reported.push(Cause.pretty(cause).split("\n")[0]!))
       const perFiber = yield* makeFiberHandler(scopedApp, { onError })
       const scoped = yield* makeHandler(scopedApp, { onError })

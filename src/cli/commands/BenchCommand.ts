@@ -13,7 +13,7 @@
  *   (d) suite: `starcoffee suite` wall time at --jobs 1 and --jobs 2, and whether both gave the
  *       same trace hashes;
  *   (e) explore: simulated runs per wall second of an exploration of a small target at --jobs 1 and
- *       --jobs 2 (BenchExplore.ts).
+ *       --jobs 2, in its first 20 s and in the 20 s after (BenchExplore.ts).
  */
 import { Effect } from "effect"
 import { type Scenario, scenarioConfig } from "../../chaos/Scenario.js"
@@ -127,11 +127,13 @@ export const benchCommand = async ({ values }: Parsed): Promise<number> => {
     say(`  --jobs 1: ${suite.jobs1Ms} ms wall; --jobs 2: ${suite.jobs2Ms} ms wall (${round(suite.jobs1Ms / suite.jobs2Ms, 2)}×)`)
     say(`  trace hashes at 1 and 2 jobs: ${suite.sameTraceHashes ? "equal" : "DIFFERENT"} (${suite.scenarios} scenarios, all passed: ${suite.allPassed})`)
   }
-  say("bench (e): explore runs/s (exploration and shrinking), 20 s of wall time at --jobs 1 and at --jobs 2")
+  say("bench (e): explore runs/s (exploration and shrinking), a fresh pool for 2 × 20 s of wall time at --jobs 1, then at --jobs 2")
   const explore = await measureExplore(seed, 20_000)
   say(`  target: ${explore.target}, default fault kinds`)
-  say(`  --jobs 1: ${explore.jobs1Runs} runs in ${explore.jobs1WallMs} ms, ${explore.jobs1RunsPerSecond} runs/s; ` +
-    `--jobs 2: ${explore.jobs2Runs} runs in ${explore.jobs2WallMs} ms, ${explore.jobs2RunsPerSecond} runs/s`)
+  say(`  first 20 s (start-up and warm-up): --jobs 1: ${explore.jobs1Runs} runs, ${explore.jobs1RunsPerSecond} runs/s; ` +
+    `--jobs 2: ${explore.jobs2Runs} runs, ${explore.jobs2RunsPerSecond} runs/s`)
+  say(`  next 20 s (warm workers):          --jobs 1: ${explore.jobs1WarmRuns} runs, ${explore.jobs1WarmRunsPerSecond} runs/s; ` +
+    `--jobs 2: ${explore.jobs2WarmRuns} runs, ${explore.jobs2WarmRunsPerSecond} runs/s`)
   const result = {
     cli,
     suite,
