@@ -60,14 +60,13 @@ export const saveStatus = (order: Order) =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     sql`UPDATE orders SET status = ${order.status} WHERE order_id = ${order.orderId}`.pipe(Effect.asVoid))
 
-/** Pending orders created before `before`: their payment call was abandoned by a pod that died. */
-export const findAbandoned = (before: number) =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<OrderRow>`SELECT order_id, menu_id, price, status FROM orders
-      WHERE status = 'Pending' AND created_at < ${before} ORDER BY order_id LIMIT 100`
-    return rows.map(toOrder)
-  })
+/** Pending orders (their payment call in flight, or abandoned by a pod that died), oldest first. */
+export const findPending = Effect.gen(function*() {
+  const sql = yield* SqlClient.SqlClient
+  const rows = yield* sql<OrderRow>`SELECT order_id, menu_id, price, status FROM orders
+    WHERE status = 'Pending' ORDER BY order_id LIMIT 100`
+  return rows.map(toOrder)
+})
 
 export const allOrders = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
