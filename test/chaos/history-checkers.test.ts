@@ -196,6 +196,18 @@ describe("availability recovers after faults heal", () => {
     expect(availabilityRecovers(truth([...rolling, cluster(4_000, "rollout-complete", "order"), ...after(20, () => false)])).ok).toBe(false)
   })
 
+  it("counts a pod readied without a readiness probe as ready only once its app can have started", () => {
+    // A roll without readiness at 2 s: the new pod is Ready at 20 s, its app up some seconds later;
+    // orders from 30 s on failed meanwhile. Ready at 20 s would judge them (from 20 + 5 s): a false alarm.
+    const roll = [...base, ...before, fault(2_000, "start"), fault(2_000, "end"), cluster(2_000, "rollout", "order")]
+    const unprobed: HistoryEntry = { t: 20_000, type: "cluster", action: "ready", pod: "order-1", detail: "container running (no readiness probe)" }
+    const newPod = [cluster(2_000, "create", "order-1"), unprobed, cluster(20_000, "terminating", "order-0"), cluster(20_000, "rollout-complete", "order")]
+    const verdictOf = (orders: ReadonlyArray<HistoryEntry>) => availabilityRecovers(truth([...roll, ...newPod, ...orders]))
+    expect(verdictOf(after(20, () => false)).detail).toMatch(/^not judged: too few orders/)
+    const later = Array.from({ length: 20 }, (_, i) => place(40_000 + i * 10, false))
+    expect(verdictOf(later)).toMatchObject({ ok: false, detail: expect.stringContaining("cluster recovered at 30000 ms") })
+  })
+
   it("is not judged without faults", () => {
     expect(availabilityRecovers(truth([...base, ...before])).detail).toMatch(/^not judged/)
   })

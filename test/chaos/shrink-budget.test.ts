@@ -10,9 +10,9 @@ import { readScenarioFile } from "../../src/chaos/scenario/ScenarioFile.js"
 import { runScenarioSim } from "../../src/sim/world/SimRun.js"
 
 const random = readScenarioFile("scenarios/random.yaml")
-// make-on-payment-only breaks the first sample of seed 1 (mutant-table survey), shrinking in over 3 runs.
+// make-on-payment-only breaks sample 1 of seed 1 with only slow links enabled, shrinking in 16 runs.
 const options = { run: runScenarioSim, mutants: ["make-on-payment-only" as const], kinds: ["Slow" as const] }
-const seed = sampleSeed(1, 0)
+const seed = sampleSeed(1, 1)
 
 describe("shrink budget", { timeout: 300_000 }, () => {
   it("stops shrinking after its runs and reports the smallest failure so far", () => {

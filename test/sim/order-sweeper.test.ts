@@ -23,7 +23,7 @@ const scenario = (faults: ReadonlyArray<ScheduledFault>): Scenario => ({
 const skew = (offsetMillis: number): ScheduledFault => ({
   atMillis: 3_000,
   durationMillis: 8_000,
-  fault: { _tag: "ClockSkew", service: "order", replica: 0, offsetMillis }
+  fault: { _tag: "ClockSkew", service: "order", replica: 0, offsetMillis, driftPerSecond: 0 }
 })
 
 const run = (faults: ReadonlyArray<ScheduledFault>) => runScenarioSim(scenario(faults), { seed: 1, keepHistory: true })

@@ -2,7 +2,8 @@
  * Once faults heal, availability returns to its fault-free level within a bound — a property of any
  * schedule. From the history: the faults heal at the last fault's end; the cluster has recovered once,
  * from then on, every service has a ready pod again and no rollout is under way (restarts, crash-loop
- * back-offs and rollouts are the cluster's to take); the services then get a bound to recover
+ * back-offs and rollouts are the cluster's to take; a pod readied without a readiness probe counts as
+ * ready once its app can have started, UNPROBED_STARTUP_MILLIS later); the services then get a bound to recover
  * themselves — `RECOVERY_MILLIS` plus the longest breaker wait the history's breakers were configured
  * with. The orders placed after that must be accepted at least as often as those placed before the
  * first fault, less a `tolerance` that shrinks as they grow. A service that stays unavailable once
@@ -42,28 +43,66 @@ const faultSpan = (history: ReadonlyArray<HistoryEntry>) => {
 }
 
 /**
+ * A pod readied without a readiness probe (a rollout with readiness off) is Ready as soon as its
+ * container runs, before its app answers: it counts as ready only this long after — the seed's
+ * readiness initialDelay, the start-up its deployment allows an app.
+ */
+export const UNPROBED_STARTUP_MILLIS = 10_000
+
+interface ReadinessChange {
+  readonly t: number
+  readonly pod: string
+  readonly action: string
+}
+
+/**
+ * The cluster's changes in time order; a `ready` without a readiness probe becomes the pod's start and,
+ * UNPROBED_STARTUP_MILLIS later, its readiness (unless it left readiness before then).
+ */
+const readinessChanges = (history: ReadonlyArray<HistoryEntry>): Array<ReadinessChange> => {
+  const changes: Array<ReadinessChange> = []
+  for (const e of history) {
+    if (e.type !== "cluster") continue
+    if (e.action === "ready" && (e.detail ?? "").includes("no readiness probe")) {
+      changes.push({ t: e.t, pod: e.pod, action: "started-unprobed" })
+      changes.push({ t: e.t + UNPROBED_STARTUP_MILLIS, pod: e.pod, action: "ready-unprobed" })
+    } else {
+      changes.push(e)
+    }
+  }
+  return changes.map((c, i) => ({ c, i })).sort((a, b) => a.c.t - b.c.t || a.i - b.i).map(({ c }) => c)
+}
+
+/**
  * The first instant at or after `healed` when every service has a ready pod and no rollout is under
  * way; undefined if that never happened before the run ended.
  */
 const clusterRecoveredAt = (history: ReadonlyArray<HistoryEntry>, healed: number): number | undefined => {
   const ready = new Map<string, boolean>()
+  /** Pods readied without a probe and not out of readiness since: their deferred `ready` applies. */
+  const unprobed = new Set<string>()
   const services = new Set<string>()
   const rolling = new Set<string>()
   const settled = () =>
     rolling.size === 0 && [...services].every((s) => [...ready].some(([pod, r]) => r && serviceOf(pod) === s))
   let checked = false
-  for (const e of history) {
+  for (const e of readinessChanges(history)) {
     // Everything up to the heal (its own instant included: a rollout begun then) counts before judging.
     if (e.t > healed && !checked) {
       checked = true
       if (settled()) return healed
     }
-    if (e.type !== "cluster") continue
     if (e.action === "ready") {
       ready.set(e.pod, true)
       services.add(serviceOf(e.pod))
+    } else if (e.action === "started-unprobed") {
+      unprobed.add(e.pod)
+      services.add(serviceOf(e.pod))
+    } else if (e.action === "ready-unprobed") {
+      if (unprobed.delete(e.pod)) ready.set(e.pod, true)
     } else if (e.action === "unready" || e.action === "terminating" || e.action === "terminated") {
       ready.set(e.pod, false)
+      unprobed.delete(e.pod)
     } else if (e.action === "rollout") {
       rolling.add(e.pod)
     } else if (e.action === "rollout-complete") {
