@@ -1,15 +1,13 @@
 /**
- * ScenarioWorker: the entry point of a worker thread of the scenario pool (ScenarioPool.ts), which
- * runs `suite`'s scenarios and `run`'s and `bench`'s single ones (RunInWorker.ts). Runs one scenario
- * from one seed in a fresh kernel and returns the result, without its history; reports simulated
- * progress on the task's port; when asked, writes the run's report (in the worker, where the history
- * is) and returns its model for the suite's index. A run depends only on its task, never on what the
- * worker ran before, so results are the same whichever worker runs them.
+ * ScenarioWorker: the entry point of a worker thread of the scenario pool (ScenarioPool.ts). Runs
+ * one scenario from one seed in a fresh kernel and returns the result, without its history; reports
+ * simulated progress on the task's port; when asked, writes the run's report (in the worker, where the
+ * history is) and returns its model for the suite's index. A run depends only on its task, never on what the worker ran
+ * before, so results are the same whichever worker runs them.
  */
 import type { MessagePort } from "node:worker_threads"
 import type { Scenario } from "../chaos/Scenario.js"
 import type { RunReport } from "../report/ReportModel.js"
-import type { Written } from "../report/WriteReports.js"
 import type { MutantName } from "../services/MutantNames.js"
 import type { TimedResult } from "./Format.js"
 
@@ -22,15 +20,6 @@ export interface ScenarioTask {
   readonly progress?: MessagePort
   /** Write the run's report into this folder. Default: no report. */
   readonly reportDir?: string
-  /**
-   * With a report: the scenario as the command line named it (for the replay command the report
-   * shows; default: the suite's), and whether to write history.jsonl too (default: no).
-   */
-  readonly report?: { readonly scenarioRef?: string; readonly history?: boolean }
-  /** Shuffle the kernel's ready queue (SimRunOptions.shuffle). Default: false. */
-  readonly shuffle?: boolean
-  /** Kernel steps before the run is declared unfinished (SimRunOptions.maxSteps). */
-  readonly maxSteps?: number
 }
 
 export interface ScenarioOutcome extends TimedResult {
@@ -38,36 +27,23 @@ export interface ScenarioOutcome extends TimedResult {
   readonly report?: RunReport
   /** Wall time spent building and writing the report, ms (not in wallMs). */
   readonly reportMs?: number
-  /** The report's files, when the task asked for a report. */
-  readonly written?: Written
-  /** SQL statements the run executed (SimSql.ts's counter). */
-  readonly sqlStatements: number
 }
 
 export default async function runScenarioTask(task: ScenarioTask): Promise<ScenarioOutcome> {
   const { runScenarioSim } = await import("../sim/world/SimRun.js")
-  const { simSqlStatements } = await import("../sim/cluster/SimSql.js")
   const scenario = task.scenario
-  const statementsBefore = simSqlStatements()
   const started = performance.now()
   const result = runScenarioSim(scenario, {
     seed: task.seed,
     mutants: task.mutants ?? [],
     onProgress: (simulatedMs, plannedMs) => task.progress?.postMessage({ simulatedMs, plannedMs }),
-    keepHistory: task.reportDir !== undefined,
-    ...(task.shuffle ? { shuffle: true } : {}),
-    ...(task.maxSteps !== undefined ? { maxSteps: task.maxSteps } : {})
+    keepHistory: task.reportDir !== undefined
   })
   task.progress?.close()
   const wallMs = Math.round(performance.now() - started)
-  const sqlStatements = simSqlStatements() - statementsBefore
   const { backlog: _backlog, history: _history, ...rest } = result
-  if (task.reportDir === undefined) return { ...rest, wallMs, sqlStatements }
-  const { replayOf, writeRunOut } = await import("./ReportOut.js")
-  const ref = task.report?.scenarioRef
-  const { ms, report, written } = writeRunOut(task.reportDir, { ...result, wallMs }, scenario, {
-    history: task.report?.history ?? false,
-    ...(ref !== undefined ? { replay: replayOf({ ...result, wallMs }, ref, task.shuffle === true) } : {})
-  })
-  return { ...rest, wallMs, report, reportMs: ms, written, sqlStatements }
+  if (task.reportDir === undefined) return { ...rest, wallMs }
+  const { writeRunOut } = await import("./ReportOut.js")
+  const { ms, report } = writeRunOut(task.reportDir, { ...result, wallMs }, scenario, { history: false })
+  return { ...rest, wallMs, report, reportMs: ms }
 }

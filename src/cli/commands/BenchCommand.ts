@@ -4,8 +4,7 @@
  *   (a) kernelVsTestClock: the toy siege (100 users × 60 simulated s against a 400–620 ms server)
  *       under our kernel and under Effect's TestClock.adjust;
  *   (b) siege: the full-stack slow-payment scenario, c100 × 60 simulated s through the gateway,
- *       order, the breaker, payment, SQLite, the broker, make and mypage, on a worker thread as
- *       `run` runs it (RunInWorker.ts): wall time (the worker's, start-up excluded), compression
+ *       order, the breaker, payment, SQLite, the broker, make and mypage: wall time, compression
  *       (simulated / wall), wall µs and SQL statements per order, the process's peak RSS after it
  *       (it runs first, so nothing but start-up is in that peak), and the world's set-up time (median
  *       of 5 builds of the slow-payment world after the siege: databases and migrations, broker,
@@ -20,6 +19,7 @@ import { Effect } from "effect"
 import { type Scenario, scenarioConfig } from "../../chaos/Scenario.js"
 import { catalogueFile } from "../../chaos/scenario/Catalogue.js"
 import { deriveSeeds } from "../../chaos/Seeds.js"
+import { simSqlStatements } from "../../sim/cluster/SimSql.js"
 import { Kernel } from "../../sim/kernel/Kernel.js"
 import { SimWorld } from "../../sim/world/SimWorld.js"
 import { runToySiegeOnKernel, runToySiegeOnTestClock } from "../../sim/bench/ToySiege.js"
@@ -27,7 +27,7 @@ import type { Parsed } from "../Args.js"
 import { measureCliStartup, measureSuite } from "../BenchProcesses.js"
 import { measureExplore } from "../BenchExplore.js"
 import { loadScenarioFile } from "../Resolve.js"
-import { runInWorker } from "../RunInWorker.js"
+import { runTimed } from "../RunTimed.js"
 import { parseNonNegativeInt } from "../UsageError.js"
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits
@@ -64,9 +64,9 @@ export const benchCommand = async ({ values }: Parsed): Promise<number> => {
 
   // The siege first: its peak RSS is then the siege's own (after start-up), not the toy siege's.
   const scenario = await loadScenarioFile(catalogueFile("slow-payment"))
-  // On a worker thread with the pool's heap limits, as `run` and `suite` run a scenario (RunInWorker.ts).
-  const run = await runInWorker({ scenario, seed }, { progress: !values.json && Boolean(process.stderr.isTTY) })
-  const statements = run.sqlStatements
+  const statementsBefore = simSqlStatements()
+  const run = runTimed(scenario, { seed, progress: !values.json && Boolean(process.stderr.isTTY) })
+  const statements = simSqlStatements() - statementsBefore
   const peakRssMb = round(process.resourceUsage().maxRSS / 1024, 0)
   const worldSetupMs = measureWorldSetup(scenario, seed, 5)
 

@@ -6,8 +6,6 @@
  */
 import { exitCodeOf } from "../../chaos/RunResult.js"
 import type { Parsed } from "../Args.js"
-import type { TimedResult } from "../Format.js"
-import type { TimedWrite } from "../ReportOut.js"
 import { resolveMode, resolveMutants, resolveScenario } from "../Resolve.js"
 import { parseNonNegativeInt, UsageError } from "../UsageError.js"
 
@@ -25,36 +23,28 @@ export const runCommand = async ({ positionals, values }: Parsed): Promise<numbe
   const scenario = await resolveScenario(positionals[0])
   const { defaultRunDir } = await import("../../report/ReportPaths.js")
   const out = typeof values.out === "string" ? values.out : defaultRunDir(scenario.name, seed)
+  const { runTimed } = await import("../RunTimed.js")
   const { formatRun, runJson } = await import("../Format.js")
   if (mode === "sim" && values["time-scale"] !== undefined) throw new UsageError("--time-scale applies to --mode live only")
   const progress = !values.json && Boolean(process.stderr.isTTY)
-  const { describeWrite, replayOf, writeRunOut } = await import("../ReportOut.js")
-  let result: TimedResult
-  let written: TimedWrite
-  if (mode === "live") {
-    result = await (await import("../RunLiveTimed.js")).runLiveTimed(scenario, {
+  const result = mode === "live"
+    ? await (await import("../RunLiveTimed.js")).runLiveTimed(scenario, {
       seed,
       mutants,
       timeScale: values["time-scale"],
       progress,
       keepHistory: true
     })
-    written = writeRunOut(out, result, scenario, { replay: replayOf(result, positionals[0]!, values.shuffle === true) })
-  } else {
-    // On a worker thread, as the suite runs each scenario (RunInWorker.ts says why); the worker,
-    // which holds the history, writes the report.
-    const outcome = await (await import("../RunInWorker.js")).runInWorker({
-      scenario,
+    : runTimed(scenario, {
       seed,
       mutants,
       shuffle: values.shuffle === true,
       ...(maxSteps !== undefined ? { maxSteps } : {}),
-      reportDir: out,
-      report: { scenarioRef: positionals[0]!, history: true }
-    }, { progress })
-    result = outcome
-    written = { report: outcome.report!, written: outcome.written!, ms: outcome.reportMs ?? 0 }
-  }
+      progress,
+      keepHistory: true
+    })
+  const { describeWrite, replayOf, writeRunOut } = await import("../ReportOut.js")
+  const written = writeRunOut(out, result, scenario, { replay: replayOf(result, positionals[0]!, values.shuffle === true) })
   console.log(values.json ? JSON.stringify(runJson(result)) : `${formatRun(result)}\n\n${describeWrite(written, result.wallMs)}`)
   return exitCodeOf[result.failureClass]
 }
