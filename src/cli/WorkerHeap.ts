@@ -1,6 +1,6 @@
 /**
  * WorkerHeap: the V8 heap settings of the CLI — the suite's and explore's worker threads, and the
- * single runs of `run`, `replay` and `bench` (b). Measured by `npm run bench` (b), (d) and (e); see
+ * single runs of `run` and `bench` (b). Measured by `npm run bench` (b), (d) and (e); see
  * docs/ARCHITECTURE.md, "Speed".
  *
  * - A simulated run allocates a great deal of short-lived garbage (fibers, effects, rows); a larger

@@ -500,12 +500,14 @@ const serveOnOwnFiber = <E, R>(
       const scoped = setInPlace(fiber, FiberRef.currentContext, Context.add(fiber.currentContext, Scope.Scope, scope))
         ? app
         : Effect.provideService(app, Scope.Scope, scope)
+      const closeWith = (response: HttpServerResponse.HttpServerResponse, exit: Exit.Exit<unknown, unknown>) =>
+        Effect.as(Scope.close(scope, exit), response)
       return Effect.matchCauseEffect(scoped as Effect.Effect<HttpServerResponse.HttpServerResponse, E, never>, {
-        onSuccess: (response) => Effect.as(Scope.close(scope, Exit.succeed(response)), response),
+        onSuccess: (response) => closeWith(response, Exit.succeed(response)),
         onFailure: (cause) =>
           Effect.flatMap(HttpServerError.causeResponse(cause), ([response, withResponse]) => {
-            if (Cause.isEmptyType(withResponse)) return Effect.as(Scope.close(scope, Exit.succeed(response)), response)
-            const closed = Effect.as(Scope.close(scope, Exit.failCause(withResponse)), response)
+            if (Cause.isEmptyType(withResponse)) return closeWith(response, Exit.succeed(response))
+            const closed = closeWith(response, Exit.failCause(withResponse))
             if (options?.onError === undefined) return closed
             // the app's own cause, without the response causeResponse appends to it as a defect
             const own = HttpServerError.causeResponseStripped(withResponse)[1]
