@@ -7,10 +7,10 @@
  *
  * A scenario with faults is also probed, so that "availability recovers after faults heal" can be
  * judged whatever its workload and schedule: a baseline probe (one user placing a few orders back to
- * back) before the safety phase gives the fault-free level, and a post-heal probe (the workload's
- * users, at most PROBE_MAX_USERS, placing orders with its think time, at least PROBE_MIN_THINK_MILLIS) opens the liveness phase and
- * runs until the property has enough orders after the cluster and the breakers recovered, or the
- * liveness bound passes. The probes' operations are in the history but not in the metrics, which stay
+ * back) before the safety phase gives the fault-free level, and a post-heal probe opens the liveness
+ * phase: one user ordering while the cluster and the breakers recover, then the workload's users (at
+ * most PROBE_MAX_USERS, with its think time, at least PROBE_MIN_THINK_MILLIS) until the property has
+ * enough orders placed after that recovery, or the liveness bound passes. The probes' operations are in the history but not in the metrics, which stay
  * the workload's.
  */
 import { Effect } from "effect"
@@ -69,6 +69,12 @@ const awaitConvergence = (world: World, boundMillis: number) =>
 export const PROBE_MAX_USERS = 5
 /** Shortest think time of the post-heal probe's users, ms: it measures availability, it is no siege. */
 const PROBE_MIN_THINK_MILLIS = 500
+/**
+ * Think time of the post-heal probe's lone user while orders do not count yet, ms: often enough that
+ * a breaker (5 s wait by default) gets its half-open trial call soon after its wait, and no more
+ * (each order costs a whole saga to simulate).
+ */
+const PROBE_TRICKLE_THINK_MILLIS = 2_000
 /** The post-heal probe runs in slices this long, the property asked between them. */
 const PROBE_SLICE_MILLIS = 2_000
 
@@ -79,15 +85,29 @@ const probeSeed = (seed: number | undefined, label: string) => (seed === undefin
 const baselineProbe = (world: World, seed: number | undefined) =>
   runSiege(world.client(), world.history, { users: 1, repetitions: MIN_BEFORE, thinkMillis: 0, mix: placesOnly }, probeSeed(seed, "probe/baseline"))
 
-/** Orders placed after the heal, slice by slice, until availability can be judged or `boundMillis` passes. */
+/**
+ * Orders placed after the heal, slice by slice, until availability can be judged or `boundMillis`
+ * passes. Until orders count (the cluster and the breakers still recovering: `countsFrom`) one user
+ * keeps ordering — a breaker half-opens only on a call, and a crowd arriving at once at a half-open
+ * breaker would be turned away — and its slice ends when orders start to count; from then on the
+ * workload's users (at most PROBE_MAX_USERS) order until there are enough.
+ */
 const postHealProbe = (world: World, scenario: Scenario, seed: number | undefined, boundMillis: number) =>
   Effect.gen(function*() {
     const started = yield* now
     const users = Math.min(PROBE_MAX_USERS, Math.max(1, scenario.workload?.users ?? 1))
     const thinkMillis = Math.max(PROBE_MIN_THINK_MILLIS, scenario.workload?.thinkMillis ?? 0)
-    for (let slice = 0; (yield* now) - started < boundMillis; slice++) {
-      if (!(availabilityPending(world.history.entries)?.waiting ?? false)) return
-      const options = { users, thinkMillis, durationMillis: PROBE_SLICE_MILLIS, mix: placesOnly }
+    for (let slice = 0; ; slice++) {
+      const t = yield* now
+      const left = boundMillis - (t - started)
+      const pending = availabilityPending(world.history.entries)
+      if (left <= 0 || !(pending?.waiting ?? false)) return
+      const untilCounted = pending?.countsFrom === undefined ? PROBE_SLICE_MILLIS : pending.countsFrom - t
+      const counting = untilCounted <= 0
+      const durationMillis = Math.min(left, counting ? PROBE_SLICE_MILLIS : Math.min(PROBE_SLICE_MILLIS, untilCounted))
+      const options = counting
+        ? { users, thinkMillis, durationMillis, mix: placesOnly }
+        : { users: 1, thinkMillis: Math.max(thinkMillis, PROBE_TRICKLE_THINK_MILLIS), durationMillis, mix: placesOnly }
       yield* runSiege(world.client(), world.history, options, probeSeed(seed, `probe/${slice}`))
     }
   })

@@ -1,8 +1,9 @@
 /**
  * RunScenario's probes: a fault that outlasts the workload (as explore's drawn schedules often do)
  * still lets "availability recovers after faults heal" be judged — a baseline probe orders before the
- * faults and a post-heal probe orders after them — so a pool that leaks a slot per timed-out call is
- * caught once everything else is well again; and the probes' orders stay out of the metrics.
+ * faults and a post-heal probe orders after them (one user while the services recover, the workload's
+ * users once orders count) — so a pool that leaks a slot per timed-out call is caught once everything
+ * else is well again; and the probes' orders stay out of the metrics.
  */
 import { describe, expect, it } from "vitest"
 import type { ScheduledFault } from "../../src/chaos/faults/Fault.js"
@@ -69,6 +70,23 @@ describe("probes around the faults", { timeout: 120_000 }, () => {
     expect(baseline.length).toBeGreaterThanOrEqual(5)
     expect(postHeal.length).toBeGreaterThanOrEqual(10)
     expect(result.metrics.transactions).toBe(all.length - baseline.length - postHeal.length)
+  })
+
+  it("order with one user, about every 2 s, until orders count, then with the workload's users", () => {
+    const result = run([lateAnswers])
+    const history = result.history ?? []
+    const healed = history.find((e) => e.type === "fault" && e.phase === "end")!.t
+    const countsFrom = Number(/from (\d+) ms on/.exec(availability(result).detail)![1])
+    const invokedAt = (o: Outcome) => o.t - o.latencyMs
+    const trickle = places(result).filter((o) => invokedAt(o) >= healed && invokedAt(o) < countsFrom)
+    expect(countsFrom - healed).toBeGreaterThanOrEqual(5_000)
+    expect(trickle.length).toBeGreaterThan(0)
+    // One user thinking ~2 s (drawn around it): well under one order a second; the workload's 5 users
+    // thinking 0.5 s would place ten times as many.
+    expect(trickle.length).toBeLessThanOrEqual((countsFrom - healed) / 1_000)
+    trickle.slice(1).forEach((o, i) => expect(invokedAt(o)).toBeGreaterThanOrEqual(trickle[i]!.t))
+    const counted = places(result).filter((o) => invokedAt(o) >= countsFrom && invokedAt(o) < countsFrom + 1_000)
+    expect(counted.length).toBeGreaterThan(1)
   })
 
   it("are not run without faults", () => {

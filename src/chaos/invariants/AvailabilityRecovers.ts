@@ -115,19 +115,29 @@ const clusterRecoveredAt = (history: ReadonlyArray<HistoryEntry>, healed: number
 
 const availability = (outcomes: ReadonlyArray<Outcome>) => outcomes.filter((o) => o.type === "ok").length / outcomes.length
 
+/** Why the property cannot be judged yet (see `availabilityPending`). */
+export interface Pending {
+  readonly why: string
+  /** More orders placed from now on could change that: the cluster has not recovered yet, or too few orders came after it. */
+  readonly waiting: boolean
+  /**
+   * From when placed orders count as recovered ones, once the cluster has recovered; undefined while
+   * it has not (orders placed before this instant cannot help the verdict).
+   */
+  readonly countsFrom?: number
+}
+
 /**
- * Why the property cannot be judged yet from this history, and whether more orders placed from now on
- * could change that (`waiting`: the cluster has not recovered yet, or too few orders came after it);
- * undefined once it can be judged. RunScenario's post-heal probe places orders until this is undefined.
+ * Why the property cannot be judged yet from this history, and whether (and from when) more orders
+ * could change that; undefined once it can be judged. RunScenario's post-heal probe places orders
+ * until this is undefined.
  */
-export const availabilityPending = (history: ReadonlyArray<HistoryEntry>): { readonly why: string; readonly waiting: boolean } | undefined => {
+export const availabilityPending = (history: ReadonlyArray<HistoryEntry>): Pending | undefined => {
   const verdict = assess(history)
   return "why" in verdict ? verdict : undefined
 }
 
-type Assessment =
-  | { readonly why: string; readonly waiting: boolean }
-  | { readonly ok: boolean; readonly detail: string }
+type Assessment = Pending | { readonly ok: boolean; readonly detail: string }
 
 const assess = (history: ReadonlyArray<HistoryEntry>): Assessment => {
   const span = faultSpan(history)
@@ -147,7 +157,8 @@ const assess = (history: ReadonlyArray<HistoryEntry>): Assessment => {
   if (before.length < MIN_BEFORE || after.length < MIN_AFTER) {
     return {
       why: `too few orders placed before the first fault (${before.length}) or from ${from} ms on (${after.length})`,
-      waiting: before.length >= MIN_BEFORE
+      waiting: before.length >= MIN_BEFORE,
+      countsFrom: from
     }
   }
   const baseline = availability(before)
