@@ -1,11 +1,15 @@
 /**
  * SimSql, the lean SqlClient of the simulated databases: statements, transactions (commit, rollback,
- * nested savepoints) and the database lock between fibers, inside the kernel.
+ * nested savepoints) and the database lock between fibers, inside the kernel; and the copies of a
+ * migrated database every world after the first starts from (SimDisk.ts).
  */
-import { Effect, Fiber } from "effect"
+import { Context, Effect, Fiber } from "effect"
 import { describe, expect, it } from "vitest"
-import { makeSimSqlClient } from "../../src/sim/cluster/SimSql.js"
+import { SqlClient } from "@effect/sql"
+import { openDatabase } from "../../src/sim/cluster/SimDisk.js"
+import { makeSimSqlClient, makeSimSqlClientWith, simSqlImage } from "../../src/sim/cluster/SimSql.js"
 import { Kernel } from "../../src/sim/kernel/Kernel.js"
+import { OrderService } from "../../src/services/order/OrderService.js"
 
 const run = <A>(program: Effect.Effect<A, unknown, never>): A => {
   const result = new Kernel({}).run(program)
@@ -64,5 +68,33 @@ describe("SimSql", () => {
       return { log, rows: (yield* sql<{ a: number }>`SELECT a FROM t ORDER BY a`).map((r) => r.a) }
     })))
     expect(out).toEqual({ log: ["tx wrote", "tx fails", "outside wrote"], rows: [2] })
+  })
+
+  it("opens a copy of an image: the same rows, and writes to either stay in it", () => {
+    const out = run(Effect.scoped(Effect.gen(function*() {
+      const first = yield* makeSimSqlClient
+      yield* first`CREATE TABLE t (a INTEGER)`
+      yield* first`INSERT INTO t VALUES (1)`
+      const copy = yield* makeSimSqlClientWith(undefined, simSqlImage(first))
+      yield* copy`INSERT INTO t VALUES (2)`
+      yield* first`INSERT INTO t VALUES (3)`
+      const rows = (sql: SqlClient.SqlClient) => Effect.map(sql<{ a: number }>`SELECT a FROM t ORDER BY a`, (r) => r.map((x) => x.a))
+      return { first: yield* rows(first), copy: yield* rows(copy) }
+    })))
+    expect(out).toEqual({ first: [1, 3], copy: [1, 2] })
+  })
+
+  it("gives every disk of a process its own migrated database, the second one copied from the first", () => {
+    const tables = (sql: SqlClient.SqlClient) =>
+      Effect.map(sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`, (r) => r.map((x) => x.name))
+    const out = run(Effect.scoped(Effect.gen(function*() {
+      const a = Context.get(yield* openDatabase(OrderService), SqlClient.SqlClient)
+      const b = Context.get(yield* openDatabase(OrderService), SqlClient.SqlClient)
+      yield* a`CREATE TABLE only_in_a (x INTEGER)`
+      return { a: yield* tables(a), b: yield* tables(b) }
+    })))
+    expect(out.b).toContain("orders")
+    expect(out.b).toContain("effect_sql_migrations")
+    expect(out.a).toEqual([...out.b, "only_in_a"].sort())
   })
 })

@@ -1,8 +1,10 @@
 /**
  * SimDisk: each service's SQLite database, in memory, owned by the simulated node rather than by a
  * pod — so a pod that is killed and restarted finds its data again, as with a persistent volume.
- * Migrations run once, when the disk is created. Each database has its in-service SQL faults
- * (SqlFaults.ts); the checkers' reads (`query`) are exempt from them.
+ * Migrations run once per service and process: the migrated database is kept as an image, and every
+ * later disk starts from a copy of it (the same tables, without running the migrations again in each
+ * world). Each database has its in-service SQL faults (SqlFaults.ts); the checkers' reads (`query`)
+ * are exempt from them.
  *
  * Faults modelled: SQL latency and failure per service (SqlFaults.ts).
  */
@@ -11,25 +13,31 @@ import * as Migrator from "@effect/sql/Migrator"
 import { Context, Effect, type Scope } from "effect"
 import type { ServiceName } from "../../services/ports/ServiceDirectory.js"
 import type { ServiceDefinition } from "../../services/ServiceDefinition.js"
-import { makeSimSqlClientWith } from "./SimSql.js"
+import { makeSimSqlClientWith, simSqlImage } from "./SimSql.js"
 import { SqlFaults, sqlFaultsExempt } from "./SqlFaults.js"
 
 export type ServiceDatabase = Context.Context<SqlClient.SqlClient>
 
 const runMigrations = Migrator.make({})
 
-/** Opens one in-memory database for a service and migrates it. */
+/** Each service's database as its migrations left it, made once per process. */
+const migrated = new WeakMap<ServiceDefinition, Buffer>()
+
+/** Opens one in-memory database for a service, migrated (a copy of the migrated image once there is one). */
 export const openDatabase = (
   definition: ServiceDefinition,
   faults?: SqlFaults
 ): Effect.Effect<ServiceDatabase, never, Scope.Scope> =>
   Effect.gen(function*() {
-    const context = Context.make(SqlClient.SqlClient, yield* makeSimSqlClientWith(faults))
-    if (Object.keys(definition.migrations).length > 0) {
+    const image = migrated.get(definition)
+    const client = yield* makeSimSqlClientWith(faults, image)
+    const context = Context.make(SqlClient.SqlClient, client)
+    if (image === undefined && Object.keys(definition.migrations).length > 0) {
       yield* runMigrations({ loader: Migrator.fromRecord(definition.migrations) }).pipe(
         Effect.provide(context),
         Effect.orDie
       )
+      migrated.set(definition, simSqlImage(client))
     }
     return context
   })

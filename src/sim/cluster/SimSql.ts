@@ -46,17 +46,33 @@ interface NativeStatement {
 }
 interface NativeDatabase {
   prepare(sql: string): NativeStatement
+  serialize(): Buffer
   close(): void
 }
 
-/** better-sqlite3, resolved as `@effect/sql-sqlite-node` (whose driver it is) resolves it. */
-const openNative: (filename: string) => NativeDatabase = (() => {
+/**
+ * better-sqlite3, resolved as `@effect/sql-sqlite-node` (whose driver it is) resolves it: a fresh
+ * in-memory database, or a copy of an image made by `serialize` (in memory too, writable).
+ */
+const openNative: (image?: Buffer) => NativeDatabase = (() => {
   const require = createRequire(import.meta.url)
   const Database = createRequire(require.resolve("@effect/sql-sqlite-node"))("better-sqlite3") as new(
-    filename: string
+    filenameOrImage: string | Buffer
   ) => NativeDatabase
-  return (filename) => new Database(filename)
+  return (image) => new Database(image ?? ":memory:")
 })()
+
+const imageOf = Symbol.for("starcoffee/SimSql/image")
+
+/**
+ * The whole database of a client made by `makeSimSqlClientWith`, as bytes: open a copy of it with
+ * `makeSimSqlClientWith(faults, image)` (SimDisk.ts copies migrated databases this way).
+ */
+export const simSqlImage = (client: SqlClient.SqlClient): Buffer => {
+  const serialize = (client as { [imageOf]?: () => Buffer })[imageOf]
+  if (serialize === undefined) throw new Error("simSqlImage: not a SimSql client")
+  return serialize()
+}
 
 /** Statements executed by every simulated database of this process (for the benchmark's per-order figure). */
 let statementsExecuted = 0
@@ -226,11 +242,16 @@ class DbLock {
 /** Makes the client over a fresh in-memory SQLite database, closed with the scope. */
 export const makeSimSqlClient: Effect.Effect<SqlClient.SqlClient, never, Scope.Scope> = Effect.suspend(() => makeSimSqlClientWith())
 
-/** The same, with the service's in-service SQL faults (latency, failure) applied before each statement. */
-export const makeSimSqlClientWith = (faults?: SqlFaults): Effect.Effect<SqlClient.SqlClient, never, Scope.Scope> => Effect.gen(function*() {
-  const native = new NativeConnection(
-    yield* Effect.acquireRelease(Effect.sync(() => openNative(":memory:")), (db) => Effect.sync(() => db.close()))
-  )
+/**
+ * The same, with the service's in-service SQL faults (latency, failure) applied before each statement;
+ * the database starts empty, or as a copy of `image` (`simSqlImage`).
+ */
+export const makeSimSqlClientWith = (
+  faults?: SqlFaults,
+  image?: Buffer
+): Effect.Effect<SqlClient.SqlClient, never, Scope.Scope> => Effect.gen(function*() {
+  const db = yield* Effect.acquireRelease(Effect.sync(() => openNative(image)), (db) => Effect.sync(() => db.close()))
+  const native = new NativeConnection(db)
   const conn = toConnection(native)
   const lock = new DbLock()
   const compiler = Statement.makeCompilerSqlite()
@@ -387,5 +408,6 @@ export const makeSimSqlClientWith = (faults?: SqlFaults): Effect.Effect<SqlClien
   }
   const client = Object.assign(sqlTag, stock, { withTransaction }) as unknown as SqlClient.SqlClient
   ;(client as any).safe = client
+  ;(client as any)[imageOf] = () => db.serialize()
   return client
 })
