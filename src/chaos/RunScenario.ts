@@ -70,11 +70,11 @@ export const PROBE_MAX_USERS = 5
 /** Shortest think time of the post-heal probe's users, ms: it measures availability, it is no siege. */
 const PROBE_MIN_THINK_MILLIS = 500
 /**
- * Think time of the post-heal probe's lone user while orders do not count yet, ms: often enough that
- * a breaker (5 s wait by default) gets its half-open trial call soon after its wait, and no more
- * (each order costs a whole saga to simulate).
+ * How often the post-heal probe's lone user orders while orders do not count yet, ms: often enough that
+ * a breaker (5 s wait by default) gets its half-open trial call soon after its wait, and no more (each
+ * order costs a whole saga to simulate).
  */
-const PROBE_TRICKLE_THINK_MILLIS = 2_000
+const PROBE_TRICKLE_EVERY_MILLIS = 2_000
 /** The post-heal probe runs in slices this long, the property asked between them. */
 const PROBE_SLICE_MILLIS = 2_000
 
@@ -86,11 +86,23 @@ const baselineProbe = (world: World, seed: number | undefined) =>
   runSiege(world.client(), world.history, { users: 1, repetitions: MIN_BEFORE, thinkMillis: 0, mix: placesOnly }, probeSeed(seed, "probe/baseline"))
 
 /**
+ * How long `users` users thinking up to `thinkMillis` (Siege.ts draws it uniformly) take to place
+ * about `missing` orders: each orders at once, then once per half a think time and an answer's
+ * latency (PROBE_LATENCY_MILLIS). The next slice tops up what chance left short; at least 1 ms.
+ */
+const countingSliceMillis = (missing: number, users: number, thinkMillis: number) =>
+  Math.max(1, Math.ceil((Math.ceil(missing / users) - 1) * (thinkMillis / 2 + PROBE_LATENCY_MILLIS)))
+
+/** A probe order's answer time as the counting slice assumes it, ms (a saga without faults: ~100–300 ms). */
+const PROBE_LATENCY_MILLIS = 200
+
+/**
  * Orders placed after the heal, slice by slice, until availability can be judged or `boundMillis`
  * passes. Until orders count (the cluster and the breakers still recovering: `countsFrom`) one user
  * keeps ordering — a breaker half-opens only on a call, and a crowd arriving at once at a half-open
  * breaker would be turned away — and its slice ends when orders start to count; from then on the
- * workload's users (at most PROBE_MAX_USERS) order until there are enough.
+ * workload's users (at most PROBE_MAX_USERS) order until there are enough, in slices sized to place
+ * about as many orders as are missing (each order costs a whole saga to simulate).
  */
 const postHealProbe = (world: World, scenario: Scenario, seed: number | undefined, boundMillis: number) =>
   Effect.gen(function*() {
@@ -103,12 +115,15 @@ const postHealProbe = (world: World, scenario: Scenario, seed: number | undefine
       const pending = availabilityPending(world.history.entries)
       if (left <= 0 || !(pending?.waiting ?? false)) return
       const untilCounted = pending?.countsFrom === undefined ? PROBE_SLICE_MILLIS : pending.countsFrom - t
-      const counting = untilCounted <= 0
-      const durationMillis = Math.min(left, counting ? PROBE_SLICE_MILLIS : Math.min(PROBE_SLICE_MILLIS, untilCounted))
-      const options = counting
-        ? { users, thinkMillis, durationMillis, mix: placesOnly }
-        : { users: 1, thinkMillis: Math.max(thinkMillis, PROBE_TRICKLE_THINK_MILLIS), durationMillis, mix: placesOnly }
-      yield* runSiege(world.client(), world.history, options, probeSeed(seed, `probe/${slice}`))
+      const sliceSeed = probeSeed(seed, `probe/${slice}`)
+      if (untilCounted > 0) {
+        yield* runSiege(world.client(), world.history, { users: 1, repetitions: 1, thinkMillis: 0, mix: placesOnly }, sliceSeed)
+        const since = (yield* now) - t
+        yield* Effect.sleep(Math.max(0, Math.min(PROBE_TRICKLE_EVERY_MILLIS, untilCounted, left) - since))
+      } else {
+        const durationMillis = Math.min(left, PROBE_SLICE_MILLIS, countingSliceMillis(pending?.missingAfter ?? 0, users, thinkMillis))
+        yield* runSiege(world.client(), world.history, { users, thinkMillis, durationMillis, mix: placesOnly }, sliceSeed)
+      }
     }
   })
 

@@ -72,7 +72,7 @@ describe("probes around the faults", { timeout: 120_000 }, () => {
     expect(result.metrics.transactions).toBe(all.length - baseline.length - postHeal.length)
   })
 
-  it("order with one user, about every 2 s, until orders count, then with the workload's users", () => {
+  it("order with one user, every 2 s on average, until orders count, then with the workload's users", () => {
     const result = run([lateAnswers])
     const history = result.history ?? []
     const healed = history.find((e) => e.type === "fault" && e.phase === "end")!.t
@@ -81,9 +81,9 @@ describe("probes around the faults", { timeout: 120_000 }, () => {
     const trickle = places(result).filter((o) => invokedAt(o) >= healed && invokedAt(o) < countsFrom)
     expect(countsFrom - healed).toBeGreaterThanOrEqual(5_000)
     expect(trickle.length).toBeGreaterThan(0)
-    // One user thinking ~2 s (drawn around it): well under one order a second; the workload's 5 users
-    // thinking 0.5 s would place ten times as many.
-    expect(trickle.length).toBeLessThanOrEqual((countsFrom - healed) / 1_000)
+    // One user thinking up to 4 s (2 s on average): at most about one order in 1.5 s; the workload's 5
+    // users thinking up to 0.1 s would place fifty times as many.
+    expect(trickle.length).toBeLessThanOrEqual((countsFrom - healed) / 1_500)
     trickle.slice(1).forEach((o, i) => expect(invokedAt(o)).toBeGreaterThanOrEqual(trickle[i]!.t))
     const counted = places(result).filter((o) => invokedAt(o) >= countsFrom && invokedAt(o) < countsFrom + 1_000)
     expect(counted.length).toBeGreaterThan(1)

@@ -125,6 +125,8 @@ export interface Pending {
    * it has not (orders placed before this instant cannot help the verdict).
    */
   readonly countsFrom?: number
+  /** Orders still to be placed from `countsFrom` on for a verdict, once the cluster has recovered. */
+  readonly missingAfter?: number
 }
 
 /**
@@ -158,7 +160,8 @@ const assess = (history: ReadonlyArray<HistoryEntry>): Assessment => {
     return {
       why: `too few orders placed before the first fault (${before.length}) or from ${from} ms on (${after.length})`,
       waiting: before.length >= MIN_BEFORE,
-      countsFrom: from
+      countsFrom: from,
+      missingAfter: Math.max(0, MIN_AFTER - after.length)
     }
   }
   const baseline = availability(before)
