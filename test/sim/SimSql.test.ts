@@ -1,7 +1,8 @@
 /**
  * SimSql, the lean SqlClient of the simulated databases: statements, transactions (commit, rollback,
  * nested savepoints) and the database lock between fibers, inside the kernel; and the copies of a
- * migrated database every world after the first starts from (SimDisk.ts).
+ * migrated database every world after the first starts from (SimDisk.ts), and their closing at the end
+ * of a run.
  */
 import { Context, Effect, Fiber } from "effect"
 import { describe, expect, it } from "vitest"
@@ -10,6 +11,9 @@ import { openDatabase } from "../../src/sim/cluster/SimDisk.js"
 import { makeSimSqlClient, makeSimSqlClientWith, simSqlImage } from "../../src/sim/cluster/SimSql.js"
 import { Kernel } from "../../src/sim/kernel/Kernel.js"
 import { OrderService } from "../../src/services/order/OrderService.js"
+import { runScenarioSim } from "../../src/sim/world/SimRun.js"
+import { sagaServices } from "../../src/sim/world/SimWorld.js"
+import { createRequire } from "node:module"
 
 const run = <A>(program: Effect.Effect<A, unknown, never>): A => {
   const result = new Kernel({}).run(program)
@@ -96,5 +100,23 @@ describe("SimSql", () => {
     expect(out.b).toContain("orders")
     expect(out.b).toContain("effect_sql_migrations")
     expect(out.a).toEqual([...out.b, "only_in_a"].sort())
+  })
+
+  it("is closed by a simulated run, which leaves its world's scope open: one close per service database", () => {
+    const require = createRequire(import.meta.url)
+    const Database = createRequire(require.resolve("@effect/sql-sqlite-node"))("better-sqlite3")
+    const close = Database.prototype.close
+    let closed = 0
+    Database.prototype.close = function(this: unknown) {
+      closed++
+      return close.call(this)
+    }
+    try {
+      const result = runScenarioSim({ name: "t", description: "one user, one second", workload: { users: 1, durationMillis: 1_000 } }, { seed: 1 })
+      expect(result.kernel).toBe("Completed")
+    } finally {
+      Database.prototype.close = close
+    }
+    expect(closed).toBe(sagaServices.length)
   })
 })

@@ -13,7 +13,7 @@ import * as Migrator from "@effect/sql/Migrator"
 import { Context, Effect, type Scope } from "effect"
 import type { ServiceName } from "../../services/ports/ServiceDirectory.js"
 import type { ServiceDefinition } from "../../services/ServiceDefinition.js"
-import { makeSimSqlClientWith, simSqlImage } from "./SimSql.js"
+import { makeSimSqlClientWith, simSqlClose, simSqlImage } from "./SimSql.js"
 import { SqlFaults, sqlFaultsExempt } from "./SqlFaults.js"
 
 export type ServiceDatabase = Context.Context<SqlClient.SqlClient>
@@ -54,6 +54,14 @@ export class SimDisk {
       Effect.forEach(definitions, (d) => Effect.map(openDatabase(d, faults.get(d.name)), (db) => [d.name, db] as const)),
       (pairs) => new SimDisk(new Map(pairs), faults)
     )
+  }
+
+  /**
+   * Closes every database now, outside any scope: for a run that leaves its world's scope open
+   * (SimRun.ts). The databases must not be used afterwards.
+   */
+  closeAll(): void {
+    for (const db of this.databases.values()) simSqlClose(Context.get(db, SqlClient.SqlClient))
   }
 
   /** The in-service SQL faults of a service's database. */

@@ -63,6 +63,7 @@ const openNative: (image?: Buffer) => NativeDatabase = (() => {
 })()
 
 const imageOf = Symbol.for("starcoffee/SimSql/image")
+const closeOf = Symbol.for("starcoffee/SimSql/close")
 
 /**
  * The whole database of a client made by `makeSimSqlClientWith`, as bytes: open a copy of it with
@@ -72,6 +73,16 @@ export const simSqlImage = (client: SqlClient.SqlClient): Buffer => {
   const serialize = (client as { [imageOf]?: () => Buffer })[imageOf]
   if (serialize === undefined) throw new Error("simSqlImage: not a SimSql client")
   return serialize()
+}
+
+/**
+ * Closes the database of a client made by `makeSimSqlClientWith` at once, before its scope ends (the
+ * scope's own close then does nothing). For a world whose scope is never closed (SimRun.ts).
+ */
+export const simSqlClose = (client: SqlClient.SqlClient): void => {
+  const close = (client as { [closeOf]?: () => void })[closeOf]
+  if (close === undefined) throw new Error("simSqlClose: not a SimSql client")
+  close()
 }
 
 /** Statements executed by every simulated database of this process (for the benchmark's per-order figure). */
@@ -250,7 +261,12 @@ export const makeSimSqlClientWith = (
   faults?: SqlFaults,
   image?: Buffer
 ): Effect.Effect<SqlClient.SqlClient, never, Scope.Scope> => Effect.gen(function*() {
-  const db = yield* Effect.acquireRelease(Effect.sync(() => openNative(image)), (db) => Effect.sync(() => db.close()))
+  let open = true
+  const close = (db: NativeDatabase) => {
+    if (open) db.close()
+    open = false
+  }
+  const db = yield* Effect.acquireRelease(Effect.sync(() => openNative(image)), (db) => Effect.sync(() => close(db)))
   const native = new NativeConnection(db)
   const conn = toConnection(native)
   const lock = new DbLock()
@@ -409,5 +425,6 @@ export const makeSimSqlClientWith = (
   const client = Object.assign(sqlTag, stock, { withTransaction }) as unknown as SqlClient.SqlClient
   ;(client as any).safe = client
   ;(client as any)[imageOf] = () => db.serialize()
+  ;(client as any)[closeOf] = () => close(db)
   return client
 })
