@@ -10,13 +10,13 @@
  * back) before the safety phase gives the fault-free level, and a post-heal probe opens the liveness
  * phase: one user ordering while the cluster and the breakers recover, then the workload's users (at
  * most PROBE_MAX_USERS, with its think time, at least PROBE_MIN_THINK_MILLIS) until the property has
- * enough orders placed after that recovery, or the liveness bound passes. The probes' operations are in the history but not in the metrics, which stay
+ * enough orders placed after that recovery to show a service still down, or the liveness bound passes. The probes' operations are in the history but not in the metrics, which stay
  * the workload's.
  */
 import { Effect } from "effect"
 import { runFaultSchedule } from "./faults/FaultInjector.js"
 import type { HistoryEntry } from "./history/History.js"
-import { availabilityPending, MIN_BEFORE } from "./invariants/AvailabilityRecovers.js"
+import { availabilityProbeNeed, MIN_BEFORE } from "./invariants/AvailabilityRecovers.js"
 import {
   orderOfEventsInvariants,
   scheduleLivenessProperties,
@@ -101,8 +101,9 @@ const PROBE_LATENCY_MILLIS = 200
  * passes. Until orders count (the cluster and the breakers still recovering: `countsFrom`) one user
  * keeps ordering — a breaker half-opens only on a call, and a crowd arriving at once at a half-open
  * breaker would be turned away — and its slice ends when orders start to count; from then on the
- * workload's users (at most PROBE_MAX_USERS) order until there are enough, in slices sized to place
- * about as many orders as are missing (each order costs a whole saga to simulate).
+ * workload's users (at most PROBE_MAX_USERS) order until there are enough to judge — and to show a
+ * service still down against the fault-free level (`availabilityProbeNeed`) — in slices sized to
+ * place about as many orders as are missing (each order costs a whole saga to simulate).
  */
 const postHealProbe = (world: World, scenario: Scenario, seed: number | undefined, boundMillis: number) =>
   Effect.gen(function*() {
@@ -112,16 +113,16 @@ const postHealProbe = (world: World, scenario: Scenario, seed: number | undefine
     for (let slice = 0; ; slice++) {
       const t = yield* now
       const left = boundMillis - (t - started)
-      const pending = availabilityPending(world.history.entries)
-      if (left <= 0 || !(pending?.waiting ?? false)) return
-      const untilCounted = pending?.countsFrom === undefined ? PROBE_SLICE_MILLIS : pending.countsFrom - t
+      const need = availabilityProbeNeed(world.history.entries)
+      if (left <= 0 || need === undefined) return
+      const untilCounted = need.countsFrom === undefined ? PROBE_SLICE_MILLIS : need.countsFrom - t
       const sliceSeed = probeSeed(seed, `probe/${slice}`)
       if (untilCounted > 0) {
         yield* runSiege(world.client(), world.history, { users: 1, repetitions: 1, thinkMillis: 0, mix: placesOnly }, sliceSeed)
         const since = (yield* now) - t
         yield* Effect.sleep(Math.max(0, Math.min(PROBE_TRICKLE_EVERY_MILLIS, untilCounted, left) - since))
       } else {
-        const durationMillis = Math.min(left, PROBE_SLICE_MILLIS, countingSliceMillis(pending?.missingAfter ?? 0, users, thinkMillis))
+        const durationMillis = Math.min(left, PROBE_SLICE_MILLIS, countingSliceMillis(need.missing, users, thinkMillis))
         yield* runSiege(world.client(), world.history, { users, thinkMillis, durationMillis, mix: placesOnly }, sliceSeed)
       }
     }

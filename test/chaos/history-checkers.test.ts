@@ -5,7 +5,13 @@
 import { describe, expect, it } from "vitest"
 import type { HistoryEntry } from "../../src/chaos/history/History.js"
 import { answersAgree } from "../../src/chaos/invariants/AnswersAgree.js"
-import { availabilityRecovers, tolerance } from "../../src/chaos/invariants/AvailabilityRecovers.js"
+import {
+  availabilityProbeNeed,
+  availabilityRecovers,
+  ordersToSeeAnOutage,
+  PROBE_MAX_AFTER,
+  tolerance
+} from "../../src/chaos/invariants/AvailabilityRecovers.js"
 import { coffeeAfterReceipts } from "../../src/chaos/invariants/CoffeeAfterReceipts.js"
 import { mypageShowsStatusesTheOrderHad } from "../../src/chaos/invariants/MypageStatuses.js"
 import { refundAfterCharge } from "../../src/chaos/invariants/RefundAfterCharge.js"
@@ -210,5 +216,20 @@ describe("availability recovers after faults heal", () => {
 
   it("is not judged without faults", () => {
     expect(availabilityRecovers(truth([...base, ...before])).detail).toMatch(/^not judged/)
+  })
+
+  it("asks the probe for orders until a service still down would show against the fault-free level", () => {
+    expect([1, 0.63, 0.5, 0.1].map(ordersToSeeAnOutage)).toEqual([10, 11, 17, PROBE_MAX_AFTER])
+    // Fault-free: 5 of 8 accepted (0.63). Ten orders, none accepted, still pass (0.63 − 2/√10 < 0):
+    // the probe wants an eleventh, which would fail them.
+    const mixed = [...base, ...Array.from({ length: 8 }, (_, i) => place(i * 100, i < 5)), fault(2_000, "start"), fault(5_000, "end")]
+    const history = (n: number) => [...mixed, ...after(n, () => false)]
+    expect(availabilityRecovers(truth(history(10))).ok).toBe(true)
+    expect(availabilityProbeNeed(history(10))).toEqual({ countsFrom: 10_000, missing: 1 })
+    expect(availabilityRecovers(truth(history(11))).ok).toBe(false)
+    expect(availabilityProbeNeed(history(11))).toBeUndefined()
+    // Before the verdict: from when orders count, and how many are missing; nothing once it fails.
+    expect(availabilityProbeNeed(history(3))).toEqual({ countsFrom: 10_000, missing: 7 })
+    expect(availabilityProbeNeed([...healed, ...after(20, () => true)])).toBeUndefined()
   })
 })

@@ -131,15 +131,63 @@ export interface Pending {
 
 /**
  * Why the property cannot be judged yet from this history, and whether (and from when) more orders
- * could change that; undefined once it can be judged. RunScenario's post-heal probe places orders
- * until this is undefined.
+ * could change that; undefined once it can be judged.
  */
 export const availabilityPending = (history: ReadonlyArray<HistoryEntry>): Pending | undefined => {
   const verdict = assess(history)
   return "why" in verdict ? verdict : undefined
 }
 
-type Assessment = Pending | { readonly ok: boolean; readonly detail: string }
+/** Most orders after recovery a probe places for `ordersToSeeAnOutage`. */
+export const PROBE_MAX_AFTER = 40
+
+/**
+ * Orders after recovery that would show a service still down (none of them accepted) as below the
+ * fault-free level `baseline` — the tolerance over n orders must be narrower than the baseline — at
+ * least MIN_AFTER, at most PROBE_MAX_AFTER. With a baseline of 1: 10; of 0.63: 11; of 0.5: 17.
+ */
+export const ordersToSeeAnOutage = (baseline: number): number => {
+  if (baseline <= 0) return MIN_AFTER
+  let n = MIN_AFTER
+  while (n < PROBE_MAX_AFTER && tolerance(n) >= baseline) n++
+  return n
+}
+
+/** What a probe placing orders now can still add to the property (see `availabilityProbeNeed`). */
+export interface ProbeNeed {
+  /** From when orders count (undefined while the cluster has not recovered). */
+  readonly countsFrom?: number
+  /** Orders still wanted from `countsFrom` on. */
+  readonly missing: number
+}
+
+/**
+ * Whether more orders placed from now on could still change the verdict, and from when they count:
+ * while it cannot be judged and could be, and while it holds on fewer orders than would show a total
+ * outage (`ordersToSeeAnOutage`); undefined otherwise. RunScenario's post-heal probe places orders
+ * until this is undefined.
+ */
+export const availabilityProbeNeed = (history: ReadonlyArray<HistoryEntry>): ProbeNeed | undefined => {
+  const verdict = assess(history)
+  if ("why" in verdict) {
+    if (!verdict.waiting) return undefined
+    return verdict.countsFrom === undefined ? { missing: MIN_AFTER } : { countsFrom: verdict.countsFrom, missing: verdict.missingAfter ?? MIN_AFTER }
+  }
+  if (!verdict.ok) return undefined
+  const missing = ordersToSeeAnOutage(verdict.baseline) - verdict.after
+  return missing > 0 ? { countsFrom: verdict.from, missing } : undefined
+}
+
+type Judged = {
+  readonly ok: boolean
+  readonly detail: string
+  readonly baseline: number
+  /** Orders placed from `from` on. */
+  readonly after: number
+  readonly from: number
+}
+
+type Assessment = Pending | Judged
 
 const assess = (history: ReadonlyArray<HistoryEntry>): Assessment => {
   const span = faultSpan(history)
@@ -170,6 +218,9 @@ const assess = (history: ReadonlyArray<HistoryEntry>): Assessment => {
   const ok = recoveredLevel >= baseline - slack
   return {
     ok,
+    baseline,
+    after: after.length,
+    from,
     detail: `${recoveredLevel.toFixed(2)} of ${after.length} orders accepted from ${from} ms on (cluster recovered at ${recovered} ms), ` +
       `${ok ? "back to" : "below"} the fault-free ${baseline.toFixed(2)} of ${before.length}${ok ? "" : ` less ${slack.toFixed(2)}`}`
   }
