@@ -1,4 +1,5 @@
 import {
+  Etag,
   HttpApi,
   HttpApiBuilder,
   HttpApiClient,
@@ -10,6 +11,7 @@ import {
   HttpClient,
   HttpClientRequest,
   HttpClientResponse,
+  HttpPlatform,
   HttpRouter,
   HttpServer,
   HttpServerRequest,
@@ -17,7 +19,7 @@ import {
 } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Cause, Context, Deferred, Effect, Exit, Fiber, Layer, Option, Schema, Stream } from "effect"
-import { httpApiApp, type PodApp } from "../../src/services/http/HttpApiApp.js"
+import { httpApiApp, type PodApp, providedApp } from "../../src/services/http/HttpApiApp.js"
 import {
   makeAppClient,
   makeClient,
@@ -467,6 +469,18 @@ describe("makeFiberHandler", () => {
       expect((yield* answer(perFiber, requests[3]!)).status).toBe(500)
       expect(reported.splice(0)).toEqual(["Error: kaboom"])
     }).pipe(Effect.provide(HttpServer.layerContext)))
+
+  it.scoped("apps share the platform's stateless services (built once per process), each with its own router", () =>
+    Effect.gen(function*() {
+      // the context an app provides to its requests (typed as providing nothing: read it as what it holds)
+      const contextOf = (app: PodApp) =>
+        providedApp(app)!.context as Context.Context<HttpPlatform.HttpPlatform | Etag.Generator | HttpApiBuilder.Router>
+      const a = contextOf(yield* httpApiApp(ApiLive))
+      const b = contextOf(yield* httpApiApp(ApiLive))
+      expect(Context.get(a, HttpPlatform.HttpPlatform)).toBe(Context.get(b, HttpPlatform.HttpPlatform))
+      expect(Context.get(a, Etag.Generator)).toBe(Context.get(b, Etag.Generator))
+      expect(Context.get(a, HttpApiBuilder.Router)).not.toBe(Context.get(b, HttpApiBuilder.Router))
+    }))
 
   it.scoped("runs the app with the pod's context and its own, without the caller's pre-response handlers", () =>
     Effect.gen(function*() {
