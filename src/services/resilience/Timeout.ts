@@ -10,7 +10,7 @@
  * refs inherited), its failure as is, or, at the deadline, the effect interrupted (and awaited) and
  * `onTimeout`. Interrupting the caller interrupts the effect.
  */
-import { type Clock, Effect, Fiber } from "effect"
+import { type Clock, Effect, type Exit, Fiber } from "effect"
 
 export const ClockTimersId: unique symbol = Symbol.for("starcoffee/ClockTimers") as any
 
@@ -31,44 +31,48 @@ export const timeoutTo = <A, E, R, B, C>(
     if (timers === undefined || !Number.isFinite(options.duration)) return Effect.timeoutTo(self, options)
     return Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(Effect.fork(restore(self)), (fiber) => {
-        // true: the effect ended first; false: the deadline came first.
+        // The effect's exit, once it ended first; the timer's cancel, while it is pending.
+        let exit: Exit.Exit<A, E> | undefined = undefined
+        let cancel: (() => void) | undefined = undefined
+        const ended = (e: Exit.Exit<A, E>) => {
+          exit = e
+          if (cancel !== undefined) cancel()
+          cancel = undefined
+          wake?.(ENDED)
+        }
+        let wake: ((won: Effect.Effect<boolean>) => void) | undefined = undefined
+        // true: the effect ended first; false: the deadline came first. No canceler of its own: the
+        // interruption handler below cancels the timer and the observer.
         const race = Effect.async<boolean>((resume) => {
-          let done = false
-          let cancel: (() => void) | undefined = undefined
-          const ended = () => {
-            if (done) return
-            done = true
-            if (cancel !== undefined) cancel()
-            resume(Effect.succeed(true))
-          }
-          fiber.addObserver(ended)
-          if (done) return
+          if (exit !== undefined) return resume(ENDED)
+          wake = resume
           cancel = timers(Math.max(0, options.duration), () => {
-            if (done) return
-            done = true
+            cancel = undefined
             fiber.removeObserver(ended)
-            resume(Effect.succeed(false))
-          })
-          return Effect.sync(() => {
-            if (done) return
-            done = true
-            cancel!()
-            fiber.removeObserver(ended)
+            resume(DEADLINE)
           })
         })
+        fiber.addObserver(ended)
+        const stop = Effect.suspend(() => {
+          if (cancel !== undefined) cancel()
+          cancel = undefined
+          fiber.removeObserver(ended)
+          return Fiber.interrupt(fiber)
+        })
         return Effect.flatMap(
-          Effect.onInterrupt(restore(race), () => Fiber.interrupt(fiber)),
-          (ended): Effect.Effect<B | C, E> =>
-            ended
-              ? Effect.flatMap(Fiber.await(fiber), (exit) =>
-                exit._tag === "Success"
-                  ? Effect.as(Fiber.inheritAll(fiber), options.onSuccess(exit.value))
-                  : Effect.failCause(exit.cause))
-              : Effect.as(Fiber.interrupt(fiber), options.onTimeout())
+          Effect.onInterrupt(restore(race), () => stop),
+          (won): Effect.Effect<B | C, E> => {
+            if (!won) return Effect.as(Fiber.interrupt(fiber), options.onTimeout())
+            const e = exit!
+            return e._tag === "Success" ? Effect.as(Fiber.inheritAll(fiber), options.onSuccess(e.value)) : Effect.failCause(e.cause)
+          }
         )
       })
     )
   })
+
+const ENDED = Effect.succeed(true)
+const DEADLINE = Effect.succeed(false)
 
 export const timeoutFail = <A, E, R, E1>(
   self: Effect.Effect<A, E, R>,
