@@ -123,11 +123,17 @@ export const runConsumer = <R>(subscription: Subscription<R>) =>
       }
     }
 
-    const readLoop = Effect.forever(retrying(
-      bus.read({ group, consumer: pod, streams, count: config.readCount, block: config.readBlockMillis }).pipe(
-        Effect.flatMap(processBatch)
-      )
-    ))
+    // A loop without Effect.forever's yield per round: each round either blocks in the read (nothing
+    // new) or handles what it read, so it never holds the scheduler for long (and a busy fiber is still
+    // preempted by the scheduler's operation budget). A failure backs off, then reads again.
+    const readRound = Effect.catchAll(
+      Effect.flatMap(
+        bus.read({ group, consumer: pod, streams, count: config.readCount, block: config.readBlockMillis }),
+        processBatch
+      ),
+      () => backoff
+    )
+    const readLoop: Effect.Effect<never, never, R> = Effect.flatMap(readRound, () => readLoop)
 
     const claimLoop = Effect.forever(
       Effect.sleep(config.claimEveryMillis).pipe(
