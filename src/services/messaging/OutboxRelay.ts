@@ -20,6 +20,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import { EventBus, type EventBusShape } from "../ports/EventBus.js"
 import { PodIdentity } from "../ports/PodIdentity.js"
 import { SagaConfig } from "../SagaConfig.js"
+import { withService } from "../ServiceAccess.js"
 import { OutboxSignal, type OutboxRow } from "./OutboxSignal.js"
 
 const BATCH = 100
@@ -41,7 +42,7 @@ const publishRow = (bus: EventBusShape, row: OutboxRow): Effect.Effect<boolean> 
 
 /** Publishes rows in order until one fails; returns the rows published. */
 const publishAll = (rows: ReadonlyArray<OutboxRow>): Effect.Effect<Array<number>, never, EventBus> =>
-  Effect.flatMap(EventBus, (bus) => {
+  withService(EventBus, (bus) => {
     if (rows.length === 1) {
       const row = rows[0]!
       return Effect.map(publishRow(bus, row), (ok) => ok ? [row.seq] : [])
@@ -65,7 +66,7 @@ const releaseOwnClaims = Effect.gen(function*() {
 
 /** Publishes rows handed over after their commit (claimed by this pod at insert) and deletes them. */
 const publishHandedOff = (rows: ReadonlyArray<OutboxRow>) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) => {
+  withService(SqlClient.SqlClient, (sql) => {
     const sorted = rows.length > 1 ? [...rows].sort((a, b) => a.seq - b.seq) : rows
     return Effect.flatMap(publishAll(sorted), (published) => {
       const result: RoundResult = { published: published.length, failed: published.length < sorted.length }
