@@ -10,7 +10,7 @@
  * refs inherited), its failure as is, or, at the deadline, the effect interrupted (and awaited) and
  * `onTimeout`. Interrupting the caller interrupts the effect.
  */
-import { type Clock, Effect, type Exit, Fiber } from "effect"
+import { type Clock, Effect, Exit, Fiber } from "effect"
 
 export const ClockTimersId: unique symbol = Symbol.for("starcoffee/ClockTimers") as any
 
@@ -29,57 +29,77 @@ export const timeoutTo = <A, E, R, B, C>(
   Effect.clockWith((clock) => {
     const timers = timersOf(clock)
     if (timers === undefined || !Number.isFinite(options.duration)) return Effect.timeoutTo(self, options)
-    return Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Effect.fork(restore(self)), (fiber) => {
-        // The effect's exit, once it ended first; the timer's cancel, while it is pending.
-        let exit: Exit.Exit<A, E> | undefined = undefined
-        let cancel: (() => void) | undefined = undefined
-        const ended = (e: Exit.Exit<A, E>) => {
-          exit = e
-          if (cancel !== undefined) cancel()
-          cancel = undefined
-          wake?.(ENDED)
-        }
-        let wake: ((won: Effect.Effect<boolean>) => void) | undefined = undefined
-        // true: the effect ended first; false: the deadline came first. No canceler of its own: the
-        // interruption handler below cancels the timer and the observer.
-        const race = Effect.async<boolean>((resume) => {
-          if (exit !== undefined) return resume(ENDED)
-          wake = resume
-          cancel = timers(Math.max(0, options.duration), () => {
-            cancel = undefined
-            fiber.removeObserver(ended)
-            resume(DEADLINE)
-          })
-        })
-        fiber.addObserver(ended)
-        const stop = Effect.suspend(() => {
-          if (cancel !== undefined) cancel()
-          cancel = undefined
-          fiber.removeObserver(ended)
-          return Fiber.interrupt(fiber)
-        })
-        return Effect.flatMap(
-          Effect.onInterrupt(restore(race), () => stop),
-          (won): Effect.Effect<B | C, E> => {
-            if (!won) return Effect.as(Fiber.interrupt(fiber), options.onTimeout())
-            const e = exit!
-            return e._tag === "Success" ? Effect.as(Fiber.inheritAll(fiber), options.onSuccess(e.value)) : Effect.failCause(e.cause)
-          }
-        )
-      })
+    return raceTimer<A, E, R, B | C, never>(
+      self,
+      options.duration,
+      timers,
+      (a) => Exit.succeed(options.onSuccess(a)),
+      () => Exit.succeed(options.onTimeout())
     )
   })
-
-const ENDED = Effect.succeed(true)
-const DEADLINE = Effect.succeed(false)
 
 export const timeoutFail = <A, E, R, E1>(
   self: Effect.Effect<A, E, R>,
   options: { readonly duration: number; readonly onTimeout: () => E1 }
 ): Effect.Effect<A, E | E1, R> =>
-  Effect.flatten(timeoutTo(self, {
-    duration: options.duration,
-    onSuccess: (a: A): Effect.Effect<A, E1> => Effect.succeed(a),
-    onTimeout: (): Effect.Effect<A, E1> => Effect.fail(options.onTimeout())
-  }))
+  Effect.clockWith((clock) => {
+    const timers = timersOf(clock)
+    if (timers === undefined || !Number.isFinite(options.duration)) return Effect.timeoutFail(self, options)
+    return raceTimer<A, E, R, A, E1>(self, options.duration, timers, Exit.succeed, () => Exit.fail(options.onTimeout()))
+  })
+
+/**
+ * The race on callback timers: the effect forked, its end or the timer awaited, then `onSuccess` of
+ * its value (its fiber refs inherited), its failure as is, or — the effect interrupted and awaited —
+ * `onTimeout()`. What both timeouts settle with is an Exit, so nothing is flattened afterwards.
+ */
+const raceTimer = <A, E, R, B, E1>(
+  self: Effect.Effect<A, E, R>,
+  duration: number,
+  timers: ClockTimers[typeof ClockTimersId],
+  onSuccess: (a: A) => Exit.Exit<B, E1>,
+  onTimeout: () => Exit.Exit<B, E1>
+): Effect.Effect<B, E | E1, R> =>
+  Effect.uninterruptibleMask((restore) =>
+    Effect.flatMap(Effect.fork(restore(self)), (fiber) => {
+      // The effect's exit, once it ended first; the timer's cancel, while it is pending.
+      let exit: Exit.Exit<A, E> | undefined = undefined
+      let cancel: (() => void) | undefined = undefined
+      let wake: ((won: Effect.Effect<boolean>) => void) | undefined = undefined
+      const ended = (e: Exit.Exit<A, E>) => {
+        exit = e
+        if (cancel !== undefined) cancel()
+        cancel = undefined
+        wake?.(ENDED)
+      }
+      // true: the effect ended first; false: the deadline came first. No canceler of its own: the
+      // interruption handler below cancels the timer and the observer.
+      const race = Effect.async<boolean>((resume) => {
+        if (exit !== undefined) return resume(ENDED)
+        wake = resume
+        cancel = timers(Math.max(0, duration), () => {
+          cancel = undefined
+          fiber.removeObserver(ended)
+          resume(DEADLINE)
+        })
+      })
+      fiber.addObserver(ended)
+      const stop = Effect.suspend(() => {
+        if (cancel !== undefined) cancel()
+        cancel = undefined
+        fiber.removeObserver(ended)
+        return Fiber.interrupt(fiber)
+      })
+      return Effect.flatMap(
+        Effect.onInterrupt(restore(race), () => stop),
+        (won): Effect.Effect<B, E | E1> => {
+          if (!won) return Effect.zipRight(Fiber.interrupt(fiber), onTimeout())
+          const e = exit!
+          return e._tag === "Success" ? Effect.zipRight(Fiber.inheritAll(fiber), onSuccess(e.value)) : Effect.failCause(e.cause)
+        }
+      )
+    })
+  )
+
+const ENDED = Effect.succeed(true)
+const DEADLINE = Effect.succeed(false)
