@@ -43,7 +43,7 @@ import type * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as RuntimeFlagsPatch from "effect/RuntimeFlagsPatch"
-import type * as Context from "effect/Context"
+import * as Context from "effect/Context"
 import * as Scheduler from "effect/Scheduler"
 import * as Supervisor from "effect/Supervisor"
 import { type ClockTimers, ClockTimersId } from "../../services/resilience/Timeout.js"
@@ -327,14 +327,19 @@ export const skewableClockOf = (clock: Clock.Clock): SkewableClock | undefined =
  * true when woken. `register` is called once, synchronously, and returns how to unregister the
  * wake-up (called when the wait ends by timeout or interruption), or undefined when there is nothing
  * to wait for (the wait then ends at once, as woken). On the kernel's clock the timeout is
- * one raw kernel timer and the wait one `Effect.async`: no racing fibers, no Deferred. On any other
- * clock it is `Effect.timeoutTo` over the same wait (same outcome, more machinery).
+ * one raw kernel timer and the wait one `Effect.async` with no canceler: no racing fibers, no Deferred,
+ * no interruption handler per wait. A wait interrupted is cleaned up (timer cancelled, wake-up
+ * unregistered) when its fiber ends — at once for the loops that wait here (a consumer's read, a
+ * relay's wait), whose interruption ends them; meanwhile a wake-up or the timer finds the wait gone
+ * and resumes nobody. On any other clock it is `Effect.timeoutTo` over the same wait (same outcome,
+ * more machinery).
  */
 export const wakeOrTimeout = (
   millis: number,
   register: (wake: () => void) => (() => void) | undefined
 ): Effect.Effect<boolean> =>
-  Effect.clockWith((clock) => {
+  Effect.withFiberRuntime((fiber) => {
+    const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
     if (!(clock instanceof KernelClock)) {
       return Effect.async<boolean>((resume) => {
         const unregister = register(() => resume(woken))
@@ -342,40 +347,49 @@ export const wakeOrTimeout = (
         return Effect.sync(unregister)
       }).pipe(Effect.timeoutTo({ duration: millis, onSuccess: (woken) => woken, onTimeout: () => false }))
     }
-    const kernel = clock.kernel
-    return Effect.async<boolean>((resume) => {
-      let done = false
-      let timer: Timer<undefined> | undefined = undefined
-      const unregister = register(() => {
-        if (done) return
-        done = true
-        if (timer !== undefined) kernel.cancelTimer(timer)
-        resume(woken)
-      })
+    return kernelWait(clock.kernel, fiber, millis, register)
+  })
+
+/** `wakeOrTimeout` on the kernel's clock, for `fiber`, the running one. */
+const kernelWait = (
+  kernel: Kernel,
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  millis: number,
+  register: (wake: () => void) => (() => void) | undefined
+): Effect.Effect<boolean> =>
+  Effect.async<boolean>((resume) => {
+    let done = false
+    let timer: Timer<undefined> | undefined = undefined
+    let unregister: (() => void) | undefined = undefined
+    // The fiber ended while waiting (interrupted): cancel the timer, unregister the wake-up.
+    const gone = () => {
       if (done) return
-      if (unregister === undefined) {
-        done = true
-        return resume(woken)
-      }
-      if (!Number.isFinite(millis)) {
-        return Effect.sync(() => {
-          done = true
-          unregister()
-        })
-      }
+      done = true
+      if (timer !== undefined) kernel.cancelTimer(timer)
+      unregister!()
+    }
+    unregister = register(() => {
+      if (done) return
+      done = true
+      if (timer !== undefined) kernel.cancelTimer(timer)
+      fiber.removeObserver(gone)
+      resume(woken)
+    })
+    if (done) return
+    if (unregister === undefined) {
+      done = true
+      return resume(woken)
+    }
+    if (Number.isFinite(millis)) {
       timer = kernel.addTimer(kernel.nowMillis + Math.max(0, millis), () => {
         if (done) return
         done = true
-        unregister()
+        unregister!()
+        fiber.removeObserver(gone)
         resume(timedOut)
       }, undefined)
-      return Effect.sync(() => {
-        if (done) return
-        done = true
-        kernel.cancelTimer(timer!)
-        unregister()
-      })
-    })
+    }
+    fiber.addObserver(gone)
   })
 
 const woken = Effect.succeed(true)
