@@ -8,7 +8,7 @@
  * no sleep instead of two fibers, about a third of the cost. Any other clock gets `Effect.timeoutTo`
  * itself. The outcome is the same either way: the effect's success mapped by `onSuccess` (its fiber
  * refs inherited), its failure as is, or, at the deadline, the effect interrupted (and awaited) and
- * `onTimeout`. Interrupting the caller interrupts the effect.
+ * `onTimeout`. Interrupting the caller interrupts the effect (its child fiber).
  */
 import { type Clock, Effect, Exit, Fiber } from "effect"
 
@@ -52,6 +52,10 @@ export const timeoutFail = <A, E, R, E1>(
  * The race on callback timers: the effect forked, its end or the timer awaited, then `onSuccess` of
  * its value (its fiber refs inherited), its failure as is, or — the effect interrupted and awaited —
  * `onTimeout()`. What both timeouts settle with is an Exit, so nothing is flattened afterwards.
+ *
+ * No mask and no interruption handler: the effect is the caller's child (`Effect.fork`), so a caller
+ * interrupted meanwhile interrupts it when it ends, as Effect does with every child, and the child's
+ * end (observed) cancels the timer; a wake-up after the caller's interruption resumes nobody.
  */
 const raceTimer = <A, E, R, B, E1>(
   self: Effect.Effect<A, E, R>,
@@ -60,46 +64,34 @@ const raceTimer = <A, E, R, B, E1>(
   onSuccess: (a: A) => Exit.Exit<B, E1>,
   onTimeout: () => Exit.Exit<B, E1>
 ): Effect.Effect<B, E | E1, R> =>
-  Effect.uninterruptibleMask((restore) =>
-    Effect.flatMap(Effect.fork(restore(self)), (fiber) => {
-      // The effect's exit, once it ended first; the timer's cancel, while it is pending.
-      let exit: Exit.Exit<A, E> | undefined = undefined
-      let cancel: (() => void) | undefined = undefined
-      let wake: ((won: Effect.Effect<boolean>) => void) | undefined = undefined
-      const ended = (e: Exit.Exit<A, E>) => {
-        exit = e
-        if (cancel !== undefined) cancel()
-        cancel = undefined
-        wake?.(ENDED)
-      }
-      // true: the effect ended first; false: the deadline came first. No canceler of its own: the
-      // interruption handler below cancels the timer and the observer.
-      const race = Effect.async<boolean>((resume) => {
-        if (exit !== undefined) return resume(ENDED)
-        wake = resume
-        cancel = timers(Math.max(0, duration), () => {
-          cancel = undefined
-          fiber.removeObserver(ended)
-          resume(DEADLINE)
-        })
-      })
-      fiber.addObserver(ended)
-      const stop = Effect.suspend(() => {
-        if (cancel !== undefined) cancel()
+  Effect.flatMap(Effect.fork(self), (fiber) => {
+    // The effect's exit, once it ended first; the timer's cancel, while it is pending.
+    let exit: Exit.Exit<A, E> | undefined = undefined
+    let cancel: (() => void) | undefined = undefined
+    let wake: ((won: Effect.Effect<boolean>) => void) | undefined = undefined
+    const ended = (e: Exit.Exit<A, E>) => {
+      exit = e
+      if (cancel !== undefined) cancel()
+      cancel = undefined
+      wake?.(ENDED)
+    }
+    // true: the effect ended first; false: the deadline came first.
+    const race = Effect.async<boolean>((resume) => {
+      if (exit !== undefined) return resume(ENDED)
+      wake = resume
+      cancel = timers(Math.max(0, duration), () => {
         cancel = undefined
         fiber.removeObserver(ended)
-        return Fiber.interrupt(fiber)
+        resume(DEADLINE)
       })
-      return Effect.flatMap(
-        Effect.onInterrupt(restore(race), () => stop),
-        (won): Effect.Effect<B, E | E1> => {
-          if (!won) return Effect.zipRight(Fiber.interrupt(fiber), onTimeout())
-          const e = exit!
-          return e._tag === "Success" ? Effect.zipRight(Fiber.inheritAll(fiber), onSuccess(e.value)) : Effect.failCause(e.cause)
-        }
-      )
     })
-  )
+    fiber.addObserver(ended)
+    return Effect.flatMap(race, (won): Effect.Effect<B, E | E1> => {
+      if (!won) return Effect.zipRight(Fiber.interrupt(fiber), onTimeout())
+      const e = exit!
+      return e._tag === "Success" ? Effect.zipRight(Fiber.inheritAll(fiber), onSuccess(e.value)) : Effect.failCause(e.cause)
+    })
+  })
 
 const ENDED = Effect.succeed(true)
 const DEADLINE = Effect.succeed(false)
