@@ -24,6 +24,7 @@ import { makeFiberHandler, toServerRequest } from "../../services/http/InMemoryH
 import { type FiberRefSetting, onOwnFiber } from "../../services/http/OwnFiber.js"
 import { OutboxSignal } from "../../services/messaging/OutboxSignal.js"
 import { PodIdentity } from "../../services/ports/PodIdentity.js"
+import { timeoutTo } from "../../services/resilience/Timeout.js"
 import type { ServiceDefinition, ServicePorts } from "../../services/ServiceDefinition.js"
 import { ConnectionReset, type Endpoint } from "../network/Endpoint.js"
 import type { DeploymentSpec } from "./DeploymentSpec.js"
@@ -326,15 +327,12 @@ export class SimPod implements Endpoint {
   probe(timeoutMillis: number): Effect.Effect<string | undefined> {
     const url = new URL(`http://${this.address}/health`)
     const request = toServerRequest(HttpClientRequest.get(url), url, { remoteAddress: "kubelet" })
-    return this.serve(request).pipe(
-      Effect.timeoutTo({
-        duration: timeoutMillis,
-        onSuccess: (response): string | undefined =>
-          response.status >= 200 && response.status < 400 ? undefined : `status ${response.status}`,
-        onTimeout: () => `timeout ${timeoutMillis} ms`
-      }),
-      Effect.catchAll((e) => Effect.succeed(e.reason))
-    )
+    return timeoutTo(this.serve(request), {
+      duration: timeoutMillis,
+      onSuccess: (response): string | undefined =>
+        response.status >= 200 && response.status < 400 ? undefined : `status ${response.status}`,
+      onTimeout: () => `timeout ${timeoutMillis} ms`
+    }).pipe(Effect.catchAll((e) => Effect.succeed(e.reason)))
   }
 
   /** SIGTERM: stop accepting requests. */
