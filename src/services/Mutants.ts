@@ -2,7 +2,8 @@
  * Mutants: deliberate defects, switched on by name, that prove the invariant checkers work
  * (DESIGN.md §6). Each service asks `Mutants.isOn(name)` at the point where the defect lives.
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Exit, Layer } from "effect"
+import { withService } from "./ServiceAccess.js"
 
 export { isMutantName, type MutantName, MutantNames } from "./MutantNames.js"
 import type { MutantName } from "./MutantNames.js"
@@ -12,4 +13,4 @@ export class Mutants extends Context.Tag("starcoffee/Mutants")<Mutants, Readonly
   static readonly layer = (names: Iterable<MutantName>): Layer.Layer<Mutants> => Layer.succeed(Mutants, new Set(names))
 }
 
-export const isOn = (name: MutantName) => Effect.map(Mutants, (set) => set.has(name))
+export const isOn = (name: MutantName) => withService(Mutants, (set) => Exit.succeed(set.has(name)))

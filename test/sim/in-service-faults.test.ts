@@ -45,10 +45,15 @@ const sqlSlow: ScheduledFault = {
   durationMillis: 5_000,
   fault: { _tag: "SqlSlow", service: "make", latency: uniform(200, 800) }
 }
+/**
+ * The 11th step of make's pod after arming lands between the two transactions of make-outbox-apart
+ * (seed 3; of steps 1–40, 11 and 27 do). A step is a task of the pod, so the count follows the
+ * services' task granularity: it was 12 while the consumer's read loop yielded once per round.
+ */
 const crash: ScheduledFault = {
   atMillis: 2_000,
   durationMillis: 5_000,
-  fault: { _tag: "CrashPoint", service: "make", replica: 0, afterSteps: 12 }
+  fault: { _tag: "CrashPoint", service: "make", replica: 0, afterSteps: 11 }
 }
 const handlerDelay: ScheduledFault = {
   atMillis: 1_000,

@@ -9,6 +9,7 @@ import { EventId, OrderId } from "../../domain/Ids.js"
 import * as Make from "../../domain/Make.js"
 import { inboxMigration } from "../messaging/Inbox.js"
 import { outboxMigration } from "../messaging/Outbox.js"
+import { withService } from "../ServiceAccess.js"
 
 export const makeMigrations = {
   "1_makes": Effect.gen(function*() {
@@ -47,15 +48,15 @@ const toMake = (row: MakeRow) =>
   })
 
 export const findMake = (orderId: OrderId) =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<MakeRow>`SELECT order_id, paid, placed, status, brews FROM makes WHERE order_id = ${orderId}`
-    return rows.length === 0 ? Option.none() : Option.some(toMake(rows[0]!))
-  })
+  withService(SqlClient.SqlClient, (sql) =>
+    Effect.map(
+      sql<MakeRow>`SELECT order_id, paid, placed, status, brews FROM makes WHERE order_id = ${orderId}`,
+      (rows) => rows.length === 0 ? Option.none() : Option.some(toMake(rows[0]!))
+    ))
 
 /** Saves a make row; `brewed` adds to the count of coffees brewed for the order (1 in a correct run). */
 export const saveMake = (make: Make.Make, brewed: number) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  withService(SqlClient.SqlClient, (sql) =>
     sql`INSERT INTO makes (order_id, paid, placed, status, brews)
       VALUES (${make.orderId}, ${make.paid ? 1 : 0}, ${make.placed ? 1 : 0}, ${make.status}, ${brewed})
       ON CONFLICT (order_id) DO UPDATE SET paid = excluded.paid, placed = excluded.placed, status = excluded.status,

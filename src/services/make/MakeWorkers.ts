@@ -54,12 +54,11 @@ const holdForBrewing = (decided: Make.Make, cause: EventId) =>
     return millis
   })
 
-const onEvent = (brewer: Brewer | undefined) => (envelope: EventEnvelope) =>
+/** The handler of one event; the pod's mutants and SQL client are read once, when the workers start. */
+const onEvent = (brewer: Brewer | undefined, mutants: Mutants["Type"], sql: SqlClient.SqlClient) => (envelope: EventEnvelope) =>
   Effect.gen(function*() {
     const command = commandFor(envelope)
     if (command === undefined) return
-    const mutants = yield* Mutants
-    const sql = yield* SqlClient.SqlClient
     const orderId = envelope.event.orderId
     let rows: ReadonlyArray<OutboxRow> = []
     // Mutant make-outbox-apart: the events are written to the outbox in a second transaction.
@@ -111,9 +110,10 @@ const onEvent = (brewer: Brewer | undefined) => (envelope: EventEnvelope) =>
 export const makeWorkers = Effect.scoped(Effect.gen(function*() {
   const config = (yield* SagaConfig).make
   const brewer = isInstant(config.brew) ? undefined : yield* makeBrewer
+  const handle = onEvent(brewer, yield* Mutants, yield* SqlClient.SqlClient)
   yield* Effect.all([
     runOutboxRelay,
-    runConsumer({ group: GROUP, streams: [Streams.order, Streams.payment], handle: onEvent(brewer) }),
+    runConsumer({ group: GROUP, streams: [Streams.order, Streams.payment], handle }),
     ...(brewer === undefined ? [] : [runBrewSweeps(brewer)])
   ], { concurrency: "unbounded", discard: true })
 }))

@@ -7,7 +7,7 @@
  * entries idle past `claimIdleMillis` (also those of pods that died), and an entry that has failed
  * `maxDeliveries` times is dead-lettered. While the bus is unavailable the loops back off and retry.
  */
-import { Cause, Effect, Either, Schema } from "effect"
+import { Cause, Effect, Either, Exit, Schema } from "effect"
 import { type EventEnvelope, EventEnvelopeJson } from "../../domain/Events.js"
 import { type BusEntry, type BusUnavailable, EventBus, Streams } from "../ports/EventBus.js"
 import { PodIdentity } from "../ports/PodIdentity.js"
@@ -47,7 +47,7 @@ export interface Subscription<R> {
   readonly handle: (envelope: EventEnvelope, entry: BusEntry) => Effect.Effect<void, unknown, R>
 }
 
-const acknowledge = Effect.succeed(true)
+const okOrNot = (ok: boolean): Effect.Effect<boolean> => Exit.succeed(ok)
 
 const describeParseError = (error: unknown): string => {
   const text = String((error as { message?: unknown })?.message ?? error)
@@ -80,16 +80,22 @@ export const runConsumer = <R>(subscription: Subscription<R>) =>
       return Effect.as(Effect.logWarning(`handler failed for ${entry.stream} ${entry.id}; left pending`), false)
     }
 
-    /** Processes one entry; returns true when it may be acknowledged. */
-    const processEntry = (entry: BusEntry): Effect.Effect<boolean, BusUnavailable, R> => {
+    /**
+     * Processes one entry, then `then(true)` when it may be acknowledged, else `then(false)` (the
+     * handler's outcome matched directly: no Exit value in between).
+     */
+    const processEntry = <A>(
+      entry: BusEntry,
+      then: (ok: boolean) => Effect.Effect<A, BusUnavailable>
+    ): Effect.Effect<A, BusUnavailable, R> => {
       const decoded = decodeEnvelope(entry.body)
       if (Either.isLeft(decoded)) {
-        return Effect.as(deadLetter(entry, `malformed message: ${describeParseError(decoded.left)}`), true)
+        return Effect.zipRight(deadLetter(entry, `malformed message: ${describeParseError(decoded.left)}`), then(true))
       }
-      return Effect.flatMap(
-        Effect.exit(subscription.handle(decoded.right, entry)),
-        (outcome) => outcome._tag === "Success" ? acknowledge : handlerFailed(entry, outcome.cause)
-      )
+      return Effect.matchCauseEffect(subscription.handle(decoded.right, entry), {
+        onSuccess: () => then(true),
+        onFailure: (cause) => Effect.flatMap(handlerFailed(entry, cause), then)
+      })
     }
 
     const processBatch = (entries: ReadonlyArray<BusEntry>): Effect.Effect<void, BusUnavailable, R> => {
@@ -97,12 +103,12 @@ export const runConsumer = <R>(subscription: Subscription<R>) =>
       if (entries.length === 1) {
         // The common case: one entry per wake-up.
         const entry = entries[0]!
-        return Effect.flatMap(processEntry(entry), (ok) => ok ? bus.ack(entry.stream, group, [entry.id]) : Effect.void)
+        return processEntry(entry, (ok) => ok ? bus.ack(entry.stream, group, [entry.id]) : Effect.void)
       }
       return Effect.gen(function*() {
         const done = new Map<string, Array<string>>()
         for (const entry of entries) {
-          if (yield* processEntry(entry)) {
+          if (yield* processEntry(entry, okOrNot)) {
             const ids = done.get(entry.stream)
             if (ids) ids.push(entry.id)
             else done.set(entry.stream, [entry.id])
@@ -123,11 +129,17 @@ export const runConsumer = <R>(subscription: Subscription<R>) =>
       }
     }
 
-    const readLoop = Effect.forever(retrying(
-      bus.read({ group, consumer: pod, streams, count: config.readCount, block: config.readBlockMillis }).pipe(
-        Effect.flatMap(processBatch)
-      )
-    ))
+    // A loop without Effect.forever's yield per round: each round either blocks in the read (nothing
+    // new) or handles what it read, so it never holds the scheduler for long (and a busy fiber is still
+    // preempted by the scheduler's operation budget). A failure backs off, then reads again.
+    const readRound = Effect.catchAll(
+      Effect.flatMap(
+        bus.read({ group, consumer: pod, streams, count: config.readCount, block: config.readBlockMillis }),
+        processBatch
+      ),
+      () => backoff
+    )
+    const readLoop: Effect.Effect<never, never, R> = Effect.flatMap(readRound, () => readLoop)
 
     const claimLoop = Effect.forever(
       Effect.sleep(config.claimEveryMillis).pipe(

@@ -5,6 +5,7 @@
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect } from "effect"
+import { withService } from "../ServiceAccess.js"
 
 export const inboxMigration = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
@@ -20,7 +21,7 @@ export const processOnce = <E, R>(
   eventId: string,
   effect: Effect.Effect<void, E, R>
 ): Effect.Effect<boolean, E | SqlError, R | SqlClient.SqlClient> =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  withService(SqlClient.SqlClient, (sql) =>
     sql.withTransaction(
       Effect.flatMap(
         sql<{ event_id: string }>`INSERT INTO inbox (event_id, group_name) VALUES (${eventId}, ${group})

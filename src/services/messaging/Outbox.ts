@@ -10,12 +10,13 @@
  */
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
-import { Context, Effect } from "effect"
+import { Clock, Context, Effect } from "effect"
 import { type DomainEvent, envelope, type EventEnvelope } from "../../domain/Events.js"
 import type { EventId } from "../../domain/Ids.js"
 import { Streams } from "../ports/EventBus.js"
 import { PodIdentity } from "../ports/PodIdentity.js"
 import { SagaConfig } from "../SagaConfig.js"
+import { withService } from "../ServiceAccess.js"
 import { OutboxSignal, type OutboxRow } from "./OutboxSignal.js"
 
 export type { OutboxRow } from "./OutboxSignal.js"
@@ -67,8 +68,10 @@ export const appendToOutbox = (
   events: ReadonlyArray<DomainEvent>,
   causationId: EventId | null
 ): Effect.Effect<ReadonlyArray<OutboxRow>, SqlError, SqlClient.SqlClient | PodIdentity | SagaConfig> =>
-  events.length === 0 ? Effect.succeed(noRows) : Effect.clockWith((clock) =>
-    Effect.contextWithEffect((context: Context.Context<SqlClient.SqlClient | PodIdentity | SagaConfig>) => {
+  // The fiber's clock and services read in one Effect operation (not a clockWith and a context read).
+  events.length === 0 ? Effect.succeed(noRows) : Effect.withFiberRuntime((fiber) => {
+      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+      const context = fiber.currentContext as Context.Context<SqlClient.SqlClient | PodIdentity | SagaConfig>
       const sql = Context.get(context, SqlClient.SqlClient)
       const { pod } = Context.get(context, PodIdentity)
       const lease = Context.get(context, SagaConfig).messaging.relayLeaseMillis
@@ -89,11 +92,10 @@ export const appendToOutbox = (
       }
       return events.length === 1 ? insert(events[0]!) : Effect.as(Effect.forEach(events, insert, { discard: true }), rows)
     })
-  )
 
 /** Hands rows appended by a committed transaction to this pod's relay and wakes it. */
 export const notifyRelay = (rows: ReadonlyArray<OutboxRow>) =>
-  rows.length === 0 ? Effect.void : Effect.flatMap(OutboxSignal, (signal) => signal.handOff(rows))
+  rows.length === 0 ? Effect.void : withService(OutboxSignal, (signal) => signal.handOff(rows))
 
 /** Rows still waiting to be published (for "outboxes drain" checks). */
 export const outboxBacklog = Effect.gen(function*() {

@@ -15,11 +15,12 @@
  * the next round: at-least-once.
  */
 import { SqlClient } from "@effect/sql"
-import { Effect } from "effect"
+import { Effect, Exit } from "effect"
 import type { SqlError } from "@effect/sql/SqlError"
 import { EventBus, type EventBusShape } from "../ports/EventBus.js"
 import { PodIdentity } from "../ports/PodIdentity.js"
 import { SagaConfig } from "../SagaConfig.js"
+import { withService } from "../ServiceAccess.js"
 import { OutboxSignal, type OutboxRow } from "./OutboxSignal.js"
 
 const BATCH = 100
@@ -33,18 +34,22 @@ interface RoundResult {
   readonly failed: boolean
 }
 
-const notPublished = Effect.succeed(false)
+const published = Exit.succeed(true)
+const notPublished = Exit.succeed(false)
 
-/** Publishes one row; false when the bus is unavailable. */
+/** Publishes one row; false when the bus is unavailable (its only failure). */
 const publishRow = (bus: EventBusShape, row: OutboxRow): Effect.Effect<boolean> =>
-  bus.publish(row.stream, row.body).pipe(Effect.as(true), Effect.catchTag("BusUnavailable", () => notPublished))
+  Effect.matchEffect(bus.publish(row.stream, row.body), { onSuccess: () => published, onFailure: () => notPublished })
 
 /** Publishes rows in order until one fails; returns the rows published. */
 const publishAll = (rows: ReadonlyArray<OutboxRow>): Effect.Effect<Array<number>, never, EventBus> =>
-  Effect.flatMap(EventBus, (bus) => {
+  withService(EventBus, (bus) => {
     if (rows.length === 1) {
       const row = rows[0]!
-      return Effect.map(publishRow(bus, row), (ok) => ok ? [row.seq] : [])
+      return Effect.matchEffect(bus.publish(row.stream, row.body), {
+        onSuccess: () => Exit.succeed([row.seq]),
+        onFailure: () => Exit.succeed([])
+      })
     }
     return Effect.gen(function*() {
       const published: Array<number> = []
@@ -65,7 +70,7 @@ const releaseOwnClaims = Effect.gen(function*() {
 
 /** Publishes rows handed over after their commit (claimed by this pod at insert) and deletes them. */
 const publishHandedOff = (rows: ReadonlyArray<OutboxRow>) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) => {
+  withService(SqlClient.SqlClient, (sql) => {
     const sorted = rows.length > 1 ? [...rows].sort((a, b) => a.seq - b.seq) : rows
     return Effect.flatMap(publishAll(sorted), (published) => {
       const result: RoundResult = { published: published.length, failed: published.length < sorted.length }

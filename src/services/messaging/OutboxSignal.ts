@@ -24,18 +24,26 @@ export interface OutboxSignalShape {
   readonly takeHandedOff: Effect.Effect<ReadonlyArray<OutboxRow>>
 }
 
-/** The hand-off list shared by the implementations; `wake` is their notification. */
-export const makeHandOff = (notify: Effect.Effect<void>) => {
+/**
+ * The hand-off list shared by the implementations; `notify` is their notification. One whose
+ * notification is synchronous passes it as `unsafeNotify` too: a hand-off is then one Effect operation.
+ */
+export const makeHandOff = (notify: Effect.Effect<void>, unsafeNotify?: () => void) => {
   let handed: Array<OutboxRow> = []
   const none: ReadonlyArray<OutboxRow> = []
+  const push = (rows: ReadonlyArray<OutboxRow>) => {
+    for (const row of rows) handed.push(row)
+  }
   return {
     handOff: (rows: ReadonlyArray<OutboxRow>): Effect.Effect<void> =>
-      rows.length === 0 ? Effect.void : Effect.zipRight(
-        Effect.sync(() => {
-          for (const row of rows) handed.push(row)
-        }),
-        notify
-      ),
+      rows.length === 0
+        ? Effect.void
+        : unsafeNotify !== undefined
+        ? Effect.sync(() => {
+          push(rows)
+          unsafeNotify()
+        })
+        : Effect.zipRight(Effect.sync(() => push(rows)), notify),
     takeHandedOff: Effect.sync((): ReadonlyArray<OutboxRow> => {
       if (handed.length === 0) return none
       const rows = handed

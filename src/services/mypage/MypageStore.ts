@@ -8,6 +8,7 @@ import type { DomainEvent } from "../../domain/Events.js"
 import { OrderId } from "../../domain/Ids.js"
 import { Money } from "../../domain/Money.js"
 import { emptyFacts, foldFacts, type MypageFacts, view } from "../../domain/MypageProjection.js"
+import { withService } from "../ServiceAccess.js"
 
 export const mypageMigrations = {
   "1_mypages": Effect.gen(function*() {
@@ -42,10 +43,9 @@ const b = (flag: boolean) => (flag ? 1 : 0)
 
 /** Folds one event into the stored view: the domain fold decides the facts, SQL merges them. */
 export const recordEvent = (event: DomainEvent) =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
+  withService(SqlClient.SqlClient, (sql) => {
     const f = foldFacts(emptyFacts, event)
-    yield* sql`INSERT INTO mypages (order_id, price, placed, cancel_requested, payment_failed, paid, refunded, made, coffee_cancelled)
+    return sql`INSERT INTO mypages (order_id, price, placed, cancel_requested, payment_failed, paid, refunded, made, coffee_cancelled)
       VALUES (${event.orderId}, ${f.price}, ${b(f.placed)}, ${b(f.cancelRequested)}, ${b(f.paymentFailed)}, ${b(f.paid)},
               ${b(f.refunded)}, ${b(f.made)}, ${b(f.coffeeCancelled)})
       ON CONFLICT (order_id) DO UPDATE SET

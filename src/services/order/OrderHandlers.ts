@@ -51,8 +51,6 @@ export const OrdersHandlers = HttpApiBuilder.group(OrderApi, "orders", (handlers
     .handle("place", ({ payload }) =>
       Effect.gen(function*() {
         const gateway = yield* PaymentGateway
-        const observer = yield* SystemObserver
-        const { pod } = yield* PodIdentity
         const pending = yield* insertPending(payload.menuId, payload.price)
         const charged = yield* Effect.either(gateway.charge(pending.orderId, payload.price))
         if (Either.isRight(charged)) {
@@ -66,6 +64,8 @@ export const OrdersHandlers = HttpApiBuilder.group(OrderApi, "orders", (handlers
           )
         }
         const failure = charged.left
+        const observer = yield* SystemObserver
+        const { pod } = yield* PodIdentity
         yield* observer.note({ _tag: "PaymentCallFailed", pod, orderId: pending.orderId, reason: failure.reason })
         // Mutant: keep (and brew) an order whose payment call failed, while telling the customer it failed.
         const keep = yield* isOn("timeout-keeps-order")

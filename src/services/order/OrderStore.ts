@@ -8,6 +8,7 @@ import { Money } from "../../domain/Money.js"
 import { Order, type OrderStatus } from "../../domain/Order.js"
 import { inboxMigration } from "../messaging/Inbox.js"
 import { outboxMigration } from "../messaging/Outbox.js"
+import { withService } from "../ServiceAccess.js"
 
 export const orderMigrations = {
   "1_orders": Effect.gen(function*() {
@@ -40,24 +41,27 @@ const toOrder = (row: OrderRow) =>
     status: row.status
   }, { disableValidation: true })
 
+// The hot queries read the client with `withService` and map the rows without an Effect.gen: fewer
+// Effect operations per statement (ServiceAccess.ts).
 export const insertPending = (menuId: MenuId, price: Money) =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-    const rows = yield* sql<OrderRow>`INSERT INTO orders (menu_id, price, status, created_at)
-      VALUES (${menuId}, ${price}, 'Pending', ${now}) RETURNING order_id, menu_id, price, status`
-    return toOrder(rows[0]!)
-  })
+  Effect.clockWith((clock) =>
+    withService(SqlClient.SqlClient, (sql) =>
+      Effect.map(
+        sql<OrderRow>`INSERT INTO orders (menu_id, price, status, created_at)
+      VALUES (${menuId}, ${price}, 'Pending', ${clock.unsafeCurrentTimeMillis()}) RETURNING order_id, menu_id, price, status`,
+        (rows) => toOrder(rows[0]!)
+      ))
+  )
 
 export const findOrder = (orderId: OrderId) =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<OrderRow>`SELECT order_id, menu_id, price, status FROM orders WHERE order_id = ${orderId}`
-    return rows.length === 0 ? Option.none() : Option.some(toOrder(rows[0]!))
-  })
+  withService(SqlClient.SqlClient, (sql) =>
+    Effect.map(
+      sql<OrderRow>`SELECT order_id, menu_id, price, status FROM orders WHERE order_id = ${orderId}`,
+      (rows) => rows.length === 0 ? Option.none() : Option.some(toOrder(rows[0]!))
+    ))
 
 export const saveStatus = (order: Order) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+  withService(SqlClient.SqlClient, (sql) =>
     sql`UPDATE orders SET status = ${order.status} WHERE order_id = ${order.orderId}`.pipe(Effect.asVoid))
 
 /** Pending orders (their payment call in flight, or abandoned by a pod that died), oldest first. */

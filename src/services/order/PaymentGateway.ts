@@ -11,7 +11,7 @@
  * Mutants living here: breaker-never-opens, bulkhead-leaks-on-timeout.
  */
 import { HttpApiClient, HttpClient } from "@effect/platform"
-import { Context, Data, Effect, Layer, Option } from "effect"
+import { Context, Data, Effect, Layer } from "effect"
 import type { OrderId } from "../../domain/Ids.js"
 import type { Money } from "../../domain/Money.js"
 import type { Payment } from "../../domain/Payment.js"
@@ -34,6 +34,37 @@ export class PaymentCallFailed extends Data.TaggedError("PaymentCallFailed")<{
 export interface PaymentGatewayShape {
   readonly charge: (orderId: OrderId, amount: Money) => Effect.Effect<Payment, PaymentCallFailed>
   readonly breaker: CircuitBreaker.CircuitBreaker
+}
+
+/**
+ * Hystrix's thread pool as a count: a call runs if fewer than `capacity` are in flight, else fails at
+ * once with `rejected()`; its slot comes back whatever its exit (interrupted too). What
+ * `Semaphore.withPermitsIfAvailable` does, in a third of the Effect operations; `resize` is
+ * `Semaphore.resize` (a smaller pool rejects until enough calls have ended).
+ */
+const makeBulkhead = <E>(initialCapacity: number, rejected: () => E) => {
+  let capacity = initialCapacity
+  let inFlight = 0
+  return {
+    resize: (n: number) => {
+      capacity = n
+    },
+    run: <A, E1, R>(effect: Effect.Effect<A, E1, R>): Effect.Effect<A, E | E1, R> =>
+      Effect.uninterruptibleMask((restore): Effect.Effect<A, E | E1, R> => {
+        if (inFlight >= capacity) return Effect.fail(rejected())
+        inFlight++
+        return Effect.matchCauseEffect(restore(effect), {
+          onFailure: (cause) => {
+            inFlight--
+            return Effect.failCause(cause)
+          },
+          onSuccess: (a) => {
+            inFlight--
+            return Effect.succeed(a)
+          }
+        })
+      })
+  }
 }
 
 export class PaymentGateway extends Context.Tag("starcoffee/order/PaymentGateway")<PaymentGateway, PaymentGatewayShape>() {
@@ -85,13 +116,15 @@ export class PaymentGateway extends Context.Tag("starcoffee/order/PaymentGateway
       })
       yield* observer.note({ _tag: "BreakerConfigured", pod, breaker: name, policy: breaker.policy })
       const timeout = config.order.paymentTimeoutMillis
-      const bulkhead = yield* Effect.makeSemaphore(config.order.maxConcurrentPaymentCalls)
       const maxCalls = config.order.maxConcurrentPaymentCalls
+      const bulkhead = makeBulkhead(maxCalls, () =>
+        new PaymentCallFailed({ reason: "rejected", detail: `${maxCalls} payment calls already in flight` }))
       // Mutant bulkhead-leaks-on-timeout: the pool never gets back the slot of a call that timed out.
       let leaked = 0
       const leakOnTimeout = mutants.has("bulkhead-leaks-on-timeout")
         ? <A>(effect: Effect.Effect<A, PaymentCallFailed>) =>
-          Effect.tapError(effect, (e) => e.reason === "timeout" ? bulkhead.resize(Math.max(0, maxCalls - ++leaked)) : Effect.void)
+          Effect.tapError(effect, (e) =>
+            e.reason === "timeout" ? Effect.sync(() => bulkhead.resize(Math.max(0, maxCalls - ++leaked))) : Effect.void)
         : <A>(effect: Effect.Effect<A, PaymentCallFailed>) => effect
 
       const call = (orderId: OrderId, amount: Money) =>
@@ -123,17 +156,7 @@ export class PaymentGateway extends Context.Tag("starcoffee/order/PaymentGateway
       return {
         breaker,
         charge: (orderId, amount) =>
-          breaker.protect(
-            bulkhead.withPermitsIfAvailable(1)(leakOnTimeout(call(orderId, amount))).pipe(
-              Effect.flatMap(Option.match({
-                onNone: () =>
-                  Effect.fail(
-                    new PaymentCallFailed({ reason: "rejected", detail: `${maxCalls} payment calls already in flight` })
-                  ),
-                onSome: Effect.succeed
-              }))
-            )
-          ).pipe(
+          breaker.protect(bulkhead.run(leakOnTimeout(call(orderId, amount)))).pipe(
             Effect.catchTag("CircuitBreakerOpen", (open) =>
               Effect.fail(
                 new PaymentCallFailed({ reason: "circuit-open", detail: `breaker open, retry in ${open.retryAfterMillis} ms` })

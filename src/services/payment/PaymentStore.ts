@@ -11,6 +11,7 @@ import type { IllegalTransition } from "../../domain/DomainError.js"
 import type { EventId } from "../../domain/Ids.js"
 import { inboxMigration } from "../messaging/Inbox.js"
 import { appendToOutbox, outboxMigration } from "../messaging/Outbox.js"
+import { withService } from "../ServiceAccess.js"
 
 export const paymentMigrations = {
   "1_payments": Effect.gen(function*() {
@@ -39,11 +40,11 @@ const toPayment = (row: PaymentRow) =>
   })
 
 export const findPayment = (orderId: OrderId) =>
-  Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    const rows = yield* sql<PaymentRow>`SELECT order_id, amount, status, refunds FROM payments WHERE order_id = ${orderId}`
-    return rows.length === 0 ? Option.none() : Option.some(toPayment(rows[0]!))
-  })
+  withService(SqlClient.SqlClient, (sql) =>
+    Effect.map(
+      sql<PaymentRow>`SELECT order_id, amount, status, refunds FROM payments WHERE order_id = ${orderId}`,
+      (rows) => rows.length === 0 ? Option.none() : Option.some(toPayment(rows[0]!))
+    ))
 
 /** Deliberate defects (services/MutantNames.ts) a caller switches on. */
 export interface PaymentDefects {
@@ -65,7 +66,7 @@ export const applyPaymentCommand = (
   causationId: EventId | null,
   options: PaymentDefects = {}
 ) =>
-  Effect.flatMap(
+  withService(
     SqlClient.SqlClient,
     (sql) => sql.withTransaction(applyPaymentCommandInTransaction(orderId, command, causationId, options))
   )

@@ -493,7 +493,8 @@ const build = (
 
   const protect = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | CircuitBreakerOpen, R> =>
     Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(Clock.currentTimeMillis, (start): Effect.Effect<A, E | CircuitBreakerOpen, R> => {
+      Effect.clockWith((clock): Effect.Effect<A, E | CircuitBreakerOpen, R> => {
+        const start = clock.unsafeCurrentTimeMillis()
         const admittedIn = admit(start)
         const admittedSeq = seq++
         if (admittedIn < 0) {
@@ -508,13 +509,19 @@ const build = (
           const rejection = report({ outcome: "rejected", startMillis: start, endMillis: start, admittedSeq, completedSeq: admittedSeq })
           return Effect.zipRight(pending.length === 0 ? rejection : Effect.zipRight(deliver, rejection), Effect.fail(error))
         }
-        const run = Effect.onExit(restore(effect), (exit) =>
-          Effect.flatMap(Clock.currentTimeMillis, (end) => {
-            const outcome = state === "Disabled" && admittedIn === generation ? Outcome.Ignored : classify(exit)
-            record(admittedIn, outcome, start, end)
-            const call = report({ outcome: outcomeName[outcome], startMillis: start, endMillis: end, admittedSeq, completedSeq: seq++ })
-            return pending.length === 0 ? call : Effect.zipRight(deliver, call)
-          }))
+        // The end recorded whatever the exit: the handlers run uninterruptibly (the mask above), so
+        // this is Effect.onExit without a second mask; the time is read from the same clock.
+        const ended = (exit: Exit.Exit<A, E>): Effect.Effect<A, E, R> => {
+          const end = clock.unsafeCurrentTimeMillis()
+          const outcome = state === "Disabled" && admittedIn === generation ? Outcome.Ignored : classify(exit)
+          record(admittedIn, outcome, start, end)
+          const call = report({ outcome: outcomeName[outcome], startMillis: start, endMillis: end, admittedSeq, completedSeq: seq++ })
+          return Effect.zipRight(pending.length === 0 ? call : Effect.zipRight(deliver, call), exit)
+        }
+        const run = Effect.matchCauseEffect(restore(effect), {
+          onFailure: (cause) => ended(Exit.failCause(cause)),
+          onSuccess: (a) => ended(Exit.succeed(a))
+        })
         return pending.length === 0 ? run : Effect.zipRight(deliver, run)
       })
     )

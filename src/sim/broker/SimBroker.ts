@@ -209,8 +209,8 @@ export const unsafeMake = (options: SimBrokerOptions = {}): SimBrokerShape => {
         return { _tag: "Wait", waiter: waiters.register(watched), millis }
       }
       // Woken by an append to a watched stream or an outage (which unregisters the waiter), or by the
-      // timer or an interruption (which unregister it here); then check again. On the kernel's clock
-      // the wait is one raw timer and one async wait: no racing fibers, no finalizer.
+      // timer or an interruption (which unregister it here; see wakeOrTimeout); then check again. On the
+      // kernel's clock the wait is one raw timer and one async wait: no racing fibers, no finalizer.
       const wait = (waiter: Waiter, millis: number): Effect.Effect<boolean> =>
         wakeOrTimeout(millis, (wake) =>
           waiter.listen(wake)

@@ -4,8 +4,9 @@
  * A waiter is a one-shot flag registered on every stream it reads (the reader listens to it with a
  * callback; a wake-up before the reader listens is kept). An append to one of those
  * streams, or a fault change (outage, delay change), completes it; the reader then re-checks the
- * broker. Entries are never handed to a waiter, so a waiter that dies cannot lose a message; the
- * reader unregisters in a finalizer, so an interrupted blocked read leaves nothing behind.
+ * broker. Entries are never handed to a waiter, so a waiter that dies cannot lose a message; an
+ * interrupted blocked read unregisters (`wakeOrTimeout`: on the kernel's clock when the reader's fiber
+ * ends, elsewhere in the wait's canceler), so it leaves nothing behind.
  *
  * Fault modelled here: none (outage wakes every waiter through `wakeAll`).
  */

@@ -20,7 +20,7 @@ export const makeSimOutboxSignal = (): OutboxSignalShape => {
       if (waiting === wake) waiting = undefined
     }
   }
-  const notify = Effect.sync(() => {
+  const unsafeNotify = () => {
     const wake = waiting
     if (wake === undefined) {
       pending = true
@@ -28,7 +28,8 @@ export const makeSimOutboxSignal = (): OutboxSignalShape => {
       waiting = undefined
       wake()
     }
-  })
+  }
+  const notify = Effect.sync(unsafeNotify)
   return {
     notify,
     await: (millis) =>
@@ -39,6 +40,6 @@ export const makeSimOutboxSignal = (): OutboxSignalShape => {
         }
         return Effect.asVoid(wakeOrTimeout(millis, register))
       }),
-    ...makeHandOff(notify)
+    ...makeHandOff(notify, unsafeNotify)
   }
 }

@@ -24,6 +24,7 @@ import { makeFiberHandler, toServerRequest } from "../../services/http/InMemoryH
 import { type FiberRefSetting, onOwnFiber } from "../../services/http/OwnFiber.js"
 import { OutboxSignal } from "../../services/messaging/OutboxSignal.js"
 import { PodIdentity } from "../../services/ports/PodIdentity.js"
+import { timeoutTo } from "../../services/resilience/Timeout.js"
 import type { ServiceDefinition, ServicePorts } from "../../services/ServiceDefinition.js"
 import { ConnectionReset, type Endpoint } from "../network/Endpoint.js"
 import type { DeploymentSpec } from "./DeploymentSpec.js"
@@ -46,7 +47,17 @@ interface Container {
   /** Completed when the process is gone: held requests then get a reset. */
   readonly gone: Deferred.Deferred<void>
   workers: Fiber.RuntimeFiber<void> | undefined
+  /** The fibers of the requests being served, in arrival order (interrupted, newest first, on a kill). */
+  readonly requests: Set<Fiber.RuntimeFiber<HttpServerResponse.HttpServerResponse>>
 }
+
+/** Interrupts the container's requests, newest first, each awaited (as its scope's finalizers would). */
+const interruptRequests = (container: Container): Effect.Effect<void> =>
+  Effect.suspend(() =>
+    container.requests.size === 0
+      ? Effect.void
+      : Effect.forEach([...container.requests].reverse(), Fiber.interrupt, { discard: true })
+  )
 
 const refused = Effect.fail(new ConnectionReset("connection refused"))
 const reset = Effect.fail(new ConnectionReset("connection reset"))
@@ -139,7 +150,16 @@ export class SimPod implements Endpoint {
       if (Exit.isFailure(built)) return yield* Scope.close(scope, Exit.void)
       const app = built.value
       const handler = yield* makeFiberHandler(app)
-      const container: Container = { scope, context, handler, gone: yield* Deferred.make<void>(), workers: undefined }
+      const container: Container = {
+        scope,
+        context,
+        handler,
+        gone: yield* Deferred.make<void>(),
+        workers: undefined,
+        requests: new Set()
+      }
+      // Requests still running when the scope closes without a kill (the world ends) stop with it.
+      yield* Scope.addFinalizer(scope, interruptRequests(container))
       this.container = container
       this.cpu = new PodCpu(this.spec.resources.requestMillicores, this.spec.resources.limitMillicores)
       if (this.hogFraction > 0) this.cpu.setHog(this.hogFraction, now)
@@ -192,6 +212,7 @@ export class SimPod implements Endpoint {
       this.hung = false
       this.unhung = undefined
       return Deferred.succeed(container.gone, undefined).pipe(
+        Effect.zipRight(interruptRequests(container)),
         Effect.zipRight(Scope.close(container.scope, Exit.void))
       )
     })
@@ -231,9 +252,8 @@ export class SimPod implements Endpoint {
             return wait > 0 ? Effect.zipRight(Effect.sleep(wait), handler) : handler
           }))
       }
-      return Effect.forkIn(Effect.interruptible(work), container.scope).pipe(
-        Effect.flatMap((fiber) => Fiber.await(fiber)),
-        Effect.ensuring(Effect.sync(() => this.requestDone())),
+      return Effect.forkDaemon(Effect.interruptible(work)).pipe(
+        Effect.flatMap((fiber) => this.awaitRequest(container, fiber)),
         Effect.flatMap((exit) => {
           if (Exit.isFailure(exit) || this.container !== container) return reset
           const unhung = this.unhung
@@ -246,6 +266,27 @@ export class SimPod implements Endpoint {
           return Effect.succeed(exit.value)
         })
       )
+    })
+  }
+
+  /**
+   * Waits for a request's fiber, which the container tracks until it ends (a kill interrupts it).
+   * Cheaper than `Effect.forkIn(scope)` + `Fiber.await` + `Effect.ensuring` (9 Effect operations
+   * instead of 29): no finalizer added to and removed from the container's scope per request, and an
+   * await without a canceler — a caller interrupted meanwhile leaves the observer, which only records
+   * the request's end (when the request really ends) and resumes nobody.
+   */
+  private awaitRequest(
+    container: Container,
+    fiber: Fiber.RuntimeFiber<HttpServerResponse.HttpServerResponse>
+  ): Effect.Effect<Exit.Exit<HttpServerResponse.HttpServerResponse>> {
+    container.requests.add(fiber)
+    return Effect.async((resume) => {
+      fiber.addObserver((exit) => {
+        container.requests.delete(fiber)
+        this.requestDone()
+        resume(Effect.succeed(exit))
+      })
     })
   }
 
@@ -286,15 +327,12 @@ export class SimPod implements Endpoint {
   probe(timeoutMillis: number): Effect.Effect<string | undefined> {
     const url = new URL(`http://${this.address}/health`)
     const request = toServerRequest(HttpClientRequest.get(url), url, { remoteAddress: "kubelet" })
-    return this.serve(request).pipe(
-      Effect.timeoutTo({
-        duration: timeoutMillis,
-        onSuccess: (response): string | undefined =>
-          response.status >= 200 && response.status < 400 ? undefined : `status ${response.status}`,
-        onTimeout: () => `timeout ${timeoutMillis} ms`
-      }),
-      Effect.catchAll((e) => Effect.succeed(e.reason))
-    )
+    return timeoutTo(this.serve(request), {
+      duration: timeoutMillis,
+      onSuccess: (response): string | undefined =>
+        response.status >= 200 && response.status < 400 ? undefined : `status ${response.status}`,
+      onTimeout: () => `timeout ${timeoutMillis} ms`
+    }).pipe(Effect.catchAll((e) => Effect.succeed(e.reason)))
   }
 
   /** SIGTERM: stop accepting requests. */

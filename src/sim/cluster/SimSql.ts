@@ -346,38 +346,45 @@ export const makeSimSqlClientWith = (
                 : Effect.zipRight(exec(c, `ROLLBACK TO SAVEPOINT effect_sql_${id}`), exit)
           )
         }
-        const inTransaction = Context.add(context, SqlClient.TransactionConnection, [conn, 0] as const)
-        // The body runs with the transaction's connection in its context: set in place on this fiber and
-        // put back when the body ends, whatever the exit (where the runtime cannot, `Effect.locally`).
-        let swapped = false
-        const body = Effect.suspend(() => {
-          swapped = setInPlace(fiber, FiberRef.currentContext, inTransaction)
-          return swapped ? restore(effect) : Effect.locally(restore(effect), FiberRef.currentContext, inTransaction)
-        })
-        // BEGIN, the body, then COMMIT or ROLLBACK (a failure of these dies, as in the stock client)
-        // and the lock's release, whatever happened.
-        const run = Effect.flatMap(
-          Effect.exit(Effect.suspend((): Effect.Effect<A, E | SqlError, R> => {
-            const begun = attempt(() => execNow("BEGIN"))
-            return begun._tag === "Success" ? body : Exit.failCause(begun.cause)
-          })),
-          (exit) =>
-            Effect.sync(() => {
-              if (swapped) setInPlace(fiber, FiberRef.currentContext, context)
-              try {
-                execNow(Exit.isSuccess(exit) ? "COMMIT" : "ROLLBACK")
-              } finally {
-                lock.unsafeRelease()
-              }
-            }).pipe(Effect.zipRight(exit))
-        )
         if (!lock.locked) {
           lock.locked = true
-          return run
+          return topLevel(fiber, context, restore(effect))
         }
-        return Effect.zipRight(restore(lock.acquire), run)
+        return Effect.zipRight(restore(lock.acquire), Effect.suspend(() => topLevel(fiber, context, restore(effect))))
       })
     )
+
+  /**
+   * A top-level transaction, the lock taken: BEGIN, the body, then COMMIT or ROLLBACK (a failure of
+   * these dies, as in the stock client) and the lock's release, whatever happened — run as the body's
+   * continuations (no Effect operations of their own). The body runs with the transaction's connection
+   * in its context: set in place on this fiber and put back when the body ends, whatever the exit (where
+   * the runtime cannot, `Effect.locally`).
+   */
+  const topLevel = <A, E, R>(
+    fiber: unknown,
+    context: Context.Context<never>,
+    body: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E | SqlError, R> => {
+    const inTransaction = Context.add(context, SqlClient.TransactionConnection, [conn, 0] as const)
+    let swapped = false
+    const finish = <X, Y>(exit: Exit.Exit<X, Y>): Exit.Exit<X, Y> => {
+      if (swapped) setInPlace(fiber, FiberRef.currentContext, context)
+      try {
+        execNow(Exit.isSuccess(exit) ? "COMMIT" : "ROLLBACK")
+      } finally {
+        lock.unsafeRelease()
+      }
+      return exit
+    }
+    const begun = attempt(() => execNow("BEGIN"))
+    if (begun._tag === "Failure") return finish(Exit.failCause(begun.cause))
+    swapped = setInPlace(fiber, FiberRef.currentContext, inTransaction)
+    return Effect.matchCauseEffect(swapped ? body : Effect.locally(body, FiberRef.currentContext, inTransaction), {
+      onFailure: (cause) => finish(Exit.failCause(cause)),
+      onSuccess: (a) => finish(Exit.succeed(a))
+    })
+  }
 
   // Statements whose interpolations are all plain values (the services' only kind) are built here
   // directly: the same segments the stock tag builds, and the compiled text (`strings.join("?")`, as

@@ -5,7 +5,8 @@
  *   of the host's microtask queue.
  * - A custom `Clock` reads virtual time and turns `sleep` into a timer in a
  *   {@link TimerHeap}; interrupting the sleeping fiber (e.g. `Effect.timeout` losing the
- *   race) removes the timer.
+ *   race) removes the timer, when the interrupted fiber ends (an observer of the fiber, not
+ *   an interruption handler per sleep).
  * - `run` forks the program and loops synchronously: drain the ready queue; when it is
  *   empty, pop the earliest timer, advance virtual time to it, fire it; stop when the
  *   root fiber is done, when nothing is runnable and no timer is pending (deadlock), or
@@ -43,7 +44,7 @@ import type * as Option from "effect/Option"
 import * as Random from "effect/Random"
 import * as RuntimeFlags from "effect/RuntimeFlags"
 import * as RuntimeFlagsPatch from "effect/RuntimeFlagsPatch"
-import type * as Context from "effect/Context"
+import * as Context from "effect/Context"
 import * as Scheduler from "effect/Scheduler"
 import * as Supervisor from "effect/Supervisor"
 import { type ClockTimers, ClockTimersId } from "../../services/resilience/Timeout.js"
@@ -238,6 +239,24 @@ class KernelScheduler implements Scheduler.Scheduler {
 // AbortController per call.)
 const sleepForever: Effect.Effect<void> = Effect.async<void>((_resume) => {})
 
+/** A sleeping fiber: its timer resumes it; its end (an interruption) first cancels the timer. */
+class Sleeper {
+  timer: Timer<Sleeper> | undefined = undefined
+  constructor(
+    readonly kernel: Kernel,
+    readonly fiber: Fiber.RuntimeFiber<unknown, unknown>,
+    readonly resume: (effect: Effect.Effect<void>) => void
+  ) {}
+  readonly gone = (): void => {
+    this.kernel.cancelTimer(this.timer!)
+  }
+}
+
+const wakeSleeper = (sleeper: Sleeper): void => {
+  sleeper.fiber.removeObserver(sleeper.gone)
+  sleeper.resume(Effect.void)
+}
+
 /** The kernel's Effect clock: virtual time, sleeps are timers in the kernel's heap. */
 class KernelClock implements Clock.Clock, ClockTimers {
   readonly [Clock.ClockTypeId]: Clock.ClockTypeId = Clock.ClockTypeId
@@ -270,14 +289,15 @@ class KernelClock implements Clock.Clock, ClockTimers {
     const millis = Duration.toMillis(duration)
     if (!Number.isFinite(millis)) return sleepForever
     const kernel = this.kernel
-    return Effect.async<void>((resume) => {
-      // `resume` itself is the timer callback (no closure per sleep); the canceler runs
-      // when the sleeping fiber is interrupted and removes the timer.
-      const timer = kernel.addTimer(kernel.nowMillis + millis, resume, Effect.void)
-      return Effect.sync(() => {
-        kernel.cancelTimer(timer)
+    // No canceler (Effect would wrap the wait in an interruption handler: four more operations per
+    // sleep): the sleeping fiber's end removes the timer — an interrupted sleep's fiber ends, so at once.
+    return Effect.withFiberRuntime((fiber) =>
+      Effect.async<void>((resume) => {
+        const sleeper = new Sleeper(kernel, fiber, resume)
+        sleeper.timer = kernel.addTimer(kernel.nowMillis + millis, wakeSleeper, sleeper)
+        fiber.addObserver(sleeper.gone)
       })
-    })
+    )
   }
 }
 
@@ -327,14 +347,19 @@ export const skewableClockOf = (clock: Clock.Clock): SkewableClock | undefined =
  * true when woken. `register` is called once, synchronously, and returns how to unregister the
  * wake-up (called when the wait ends by timeout or interruption), or undefined when there is nothing
  * to wait for (the wait then ends at once, as woken). On the kernel's clock the timeout is
- * one raw kernel timer and the wait one `Effect.async`: no racing fibers, no Deferred. On any other
- * clock it is `Effect.timeoutTo` over the same wait (same outcome, more machinery).
+ * one raw kernel timer and the wait one `Effect.async` with no canceler: no racing fibers, no Deferred,
+ * no interruption handler per wait. A wait interrupted is cleaned up (timer cancelled, wake-up
+ * unregistered) when its fiber ends — at once for the loops that wait here (a consumer's read, a
+ * relay's wait), whose interruption ends them; meanwhile a wake-up or the timer finds the wait gone
+ * and resumes nobody. On any other clock it is `Effect.timeoutTo` over the same wait (same outcome,
+ * more machinery).
  */
 export const wakeOrTimeout = (
   millis: number,
   register: (wake: () => void) => (() => void) | undefined
 ): Effect.Effect<boolean> =>
-  Effect.clockWith((clock) => {
+  Effect.withFiberRuntime((fiber) => {
+    const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
     if (!(clock instanceof KernelClock)) {
       return Effect.async<boolean>((resume) => {
         const unregister = register(() => resume(woken))
@@ -342,40 +367,49 @@ export const wakeOrTimeout = (
         return Effect.sync(unregister)
       }).pipe(Effect.timeoutTo({ duration: millis, onSuccess: (woken) => woken, onTimeout: () => false }))
     }
-    const kernel = clock.kernel
-    return Effect.async<boolean>((resume) => {
-      let done = false
-      let timer: Timer<undefined> | undefined = undefined
-      const unregister = register(() => {
-        if (done) return
-        done = true
-        if (timer !== undefined) kernel.cancelTimer(timer)
-        resume(woken)
-      })
+    return kernelWait(clock.kernel, fiber, millis, register)
+  })
+
+/** `wakeOrTimeout` on the kernel's clock, for `fiber`, the running one. */
+const kernelWait = (
+  kernel: Kernel,
+  fiber: Fiber.RuntimeFiber<unknown, unknown>,
+  millis: number,
+  register: (wake: () => void) => (() => void) | undefined
+): Effect.Effect<boolean> =>
+  Effect.async<boolean>((resume) => {
+    let done = false
+    let timer: Timer<undefined> | undefined = undefined
+    let unregister: (() => void) | undefined = undefined
+    // The fiber ended while waiting (interrupted): cancel the timer, unregister the wake-up.
+    const gone = () => {
       if (done) return
-      if (unregister === undefined) {
-        done = true
-        return resume(woken)
-      }
-      if (!Number.isFinite(millis)) {
-        return Effect.sync(() => {
-          done = true
-          unregister()
-        })
-      }
+      done = true
+      if (timer !== undefined) kernel.cancelTimer(timer)
+      unregister!()
+    }
+    unregister = register(() => {
+      if (done) return
+      done = true
+      if (timer !== undefined) kernel.cancelTimer(timer)
+      fiber.removeObserver(gone)
+      resume(woken)
+    })
+    if (done) return
+    if (unregister === undefined) {
+      done = true
+      return resume(woken)
+    }
+    if (Number.isFinite(millis)) {
       timer = kernel.addTimer(kernel.nowMillis + Math.max(0, millis), () => {
         if (done) return
         done = true
-        unregister()
+        unregister!()
+        fiber.removeObserver(gone)
         resume(timedOut)
       }, undefined)
-      return Effect.sync(() => {
-        if (done) return
-        done = true
-        kernel.cancelTimer(timer!)
-        unregister()
-      })
-    })
+    }
+    fiber.addObserver(gone)
   })
 
 const woken = Effect.succeed(true)

@@ -175,36 +175,33 @@ export class SimNetwork {
     request: HttpClientRequest.HttpClientRequest,
     url: URL
   ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.RequestError> {
-    return Effect.suspend(() => {
-      this.counters.requests++
-      const host = url.hostname
-      const target = this.resolver(host)
-      if (target === undefined) {
-        return Effect.zipRight(
-          this.traverse(from, host),
-          Effect.suspend(() => {
-            this.counters.refused++
-            return Effect.fail(
-              new HttpClientError.RequestError({ request, reason: "Transport", description: `connection refused: ${host}` })
-            )
-          })
-        )
-      }
-      const reset = (error: ConnectionReset) => {
-        this.counters.reset++
-        return Effect.fail(
-          new HttpClientError.RequestError({ request, reason: "Transport", description: `${error.reason}: ${host}` })
-        )
-      }
-      const back = (response: HttpServerResponse.HttpServerResponse) =>
-        Effect.map(this.traverse(target.service, from), () => toClientResponse(request, response))
+    // Called when the request is executed (makeClient's dispatch): nothing to suspend.
+    this.counters.requests++
+    const host = url.hostname
+    const target = this.resolver(host)
+    if (target === undefined) {
       return Effect.zipRight(
-        this.traverse(from, target.service),
-        Effect.suspend(() =>
-          Effect.flatMap(Effect.catchAll(target.serve(toServerRequest(request, url, { remoteAddress: from })), reset), back)
-        )
+        this.traverse(from, host),
+        Effect.suspend(() => {
+          this.counters.refused++
+          return Effect.fail(
+            new HttpClientError.RequestError({ request, reason: "Transport", description: `connection refused: ${host}` })
+          )
+        })
       )
-    })
+    }
+    const reset = (error: ConnectionReset) => {
+      this.counters.reset++
+      return Effect.fail(
+        new HttpClientError.RequestError({ request, reason: "Transport", description: `${error.reason}: ${host}` })
+      )
+    }
+    const back = (response: HttpServerResponse.HttpServerResponse) =>
+      Effect.map(this.traverse(target.service, from), () => toClientResponse(request, response))
+    return Effect.flatMap(
+      this.traverse(from, target.service),
+      () => Effect.flatMap(Effect.catchAll(target.serve(toServerRequest(request, url, { remoteAddress: from })), reset), back)
+    )
   }
 }
 
