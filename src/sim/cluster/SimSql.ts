@@ -62,28 +62,30 @@ const openNative: (image?: Buffer) => NativeDatabase = (() => {
   return (image) => new Database(image ?? ":memory:")
 })()
 
-const imageOf = Symbol.for("starcoffee/SimSql/image")
-const closeOf = Symbol.for("starcoffee/SimSql/close")
+/** What a client made by `makeSimSqlClientWith` keeps of its native database, under this key. */
+const nativeOf = Symbol.for("starcoffee/SimSql/native")
+interface NativeHandle {
+  readonly image: () => Buffer
+  readonly close: () => void
+}
+
+const handleOf = (client: SqlClient.SqlClient, caller: string): NativeHandle => {
+  const handle = (client as { [nativeOf]?: NativeHandle })[nativeOf]
+  if (handle === undefined) throw new Error(`${caller}: not a SimSql client`)
+  return handle
+}
 
 /**
  * The whole database of a client made by `makeSimSqlClientWith`, as bytes: open a copy of it with
  * `makeSimSqlClientWith(faults, image)` (SimDisk.ts copies migrated databases this way).
  */
-export const simSqlImage = (client: SqlClient.SqlClient): Buffer => {
-  const serialize = (client as { [imageOf]?: () => Buffer })[imageOf]
-  if (serialize === undefined) throw new Error("simSqlImage: not a SimSql client")
-  return serialize()
-}
+export const simSqlImage = (client: SqlClient.SqlClient): Buffer => handleOf(client, "simSqlImage").image()
 
 /**
  * Closes the database of a client made by `makeSimSqlClientWith` at once, before its scope ends (the
  * scope's own close then does nothing). For a world whose scope is never closed (SimRun.ts).
  */
-export const simSqlClose = (client: SqlClient.SqlClient): void => {
-  const close = (client as { [closeOf]?: () => void })[closeOf]
-  if (close === undefined) throw new Error("simSqlClose: not a SimSql client")
-  close()
-}
+export const simSqlClose = (client: SqlClient.SqlClient): void => handleOf(client, "simSqlClose").close()
 
 /** Statements executed by every simulated database of this process (for the benchmark's per-order figure). */
 let statementsExecuted = 0
@@ -431,7 +433,6 @@ export const makeSimSqlClientWith = (
   }
   const client = Object.assign(sqlTag, stock, { withTransaction }) as unknown as SqlClient.SqlClient
   ;(client as any).safe = client
-  ;(client as any)[imageOf] = () => db.serialize()
-  ;(client as any)[closeOf] = () => close(db)
+  ;(client as any)[nativeOf] = { image: () => db.serialize(), close: () => close(db) } satisfies NativeHandle
   return client
 })
