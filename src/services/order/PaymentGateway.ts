@@ -134,7 +134,8 @@ export class PaymentGateway extends Context.Tag("starcoffee/order/PaymentGateway
               ? Effect.fail(new PaymentCallFailed({ reason: "unreachable", detail: "payment has no ready endpoint" }))
               : clientFor(base)
           ),
-          Effect.flatMap((client) => client.payments.charge({ payload: new ChargeOrder({ orderId, amount }) })),
+          // orderId and amount are already typed (OrderId, Money): the payload is not validated twice.
+          Effect.flatMap((client) => client.payments.charge({ payload: new ChargeOrder({ orderId, amount }, true) })),
           Effect.catchAll((error): Effect.Effect<never, PaymentCallFailed> => {
             const e = error as { _tag?: string; message?: string }
             if (e._tag === "PaymentCallFailed") return Effect.fail(error as PaymentCallFailed)
