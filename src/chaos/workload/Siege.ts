@@ -86,14 +86,40 @@ const classify = (error: unknown): Outcome => {
 export const runSiege = (http: HttpClient.HttpClient, history: History, options: Partial<SiegeOptions> = {}, seed?: number) =>
   withSeed(seed, siege(http, history, options))
 
+/** The order and mypage API clients a siege calls through. */
+const makeApiClients = (http: HttpClient.HttpClient, baseUrl: string) =>
+  Effect.all({
+    orders: HttpApiClient.makeWith(OrderApi, { httpClient: http, baseUrl }),
+    mypages: HttpApiClient.makeWith(MypageApi, { httpClient: http, baseUrl })
+  })
+type ApiClients = Effect.Effect.Success<ReturnType<typeof makeApiClients>>
+
+/**
+ * API clients by HttpClient and base URL, built once: `HttpApiClient.makeWith` walks an API's
+ * endpoints and schemas (about a millisecond for both), and a run's probes call many short sieges
+ * through one world's client. The clients hold nothing but that HttpClient and URL.
+ */
+const apiClientsCache = new WeakMap<HttpClient.HttpClient, Map<string, ApiClients>>()
+
+export const apiClients = (http: HttpClient.HttpClient, baseUrl: string): Effect.Effect<ApiClients> =>
+  Effect.suspend(() => {
+    const cached = apiClientsCache.get(http)?.get(baseUrl)
+    if (cached !== undefined) return Effect.succeed(cached)
+    return Effect.map(makeApiClients(http, baseUrl), (clients) => {
+      let byUrl = apiClientsCache.get(http)
+      if (byUrl === undefined) apiClientsCache.set(http, byUrl = new Map())
+      byUrl.set(baseUrl, clients)
+      return clients
+    })
+  })
+
 const withSeed = <A, E, R>(seed: number | undefined, effect: Effect.Effect<A, E, R>) =>
   seed === undefined ? effect : Effect.withRandom(effect, Random.make(seed))
 
 const siege = (http: HttpClient.HttpClient, history: History, options: Partial<SiegeOptions>) =>
   Effect.gen(function*() {
     const o: SiegeOptions = { ...defaultSiege, ...options, mix: { ...defaultSiege.mix, ...options.mix } }
-    const orders = yield* HttpApiClient.makeWith(OrderApi, { httpClient: http, baseUrl: o.baseUrl })
-    const mypages = yield* HttpApiClient.makeWith(MypageApi, { httpClient: http, baseUrl: o.baseUrl })
+    const { mypages, orders } = yield* apiClients(http, o.baseUrl)
     const start = (yield* Effect.clockWith((c) => c.currentTimeMillis)) + o.startMillis
     const deadline = start + o.durationMillis
     const totalWeight = o.mix.place + o.mix.cancel + o.mix.status

@@ -158,9 +158,11 @@ export class SimWorld implements World {
     })
   }
 
-  /** The HttpClient of a workload client outside the cluster. */
+  private workloadClient: HttpClient.HttpClient | undefined
+
+  /** The HttpClient of a workload client outside the cluster (one per world: it holds no state). */
   clientHttp(): HttpClient.HttpClient {
-    return this.network.clientFor("client")
+    return this.workloadClient ??= this.network.clientFor("client")
   }
 
   /** Runs a query against a service's own database. */
