@@ -70,8 +70,8 @@ export class EventEnvelope extends Schema.Class<EventEnvelope>("EventEnvelope")(
 /** JSON text ⇄ envelope: what the bus carries. */
 export const EventEnvelopeJson = Schema.parseJson(EventEnvelope)
 
-/** The deterministic event id of an event: one event of a kind per order, so re-publishing is idempotent. */
-export const eventIdOf = (event: DomainEvent): EventId => EventId.make(`${event._tag}:${event.orderId}`)
+/** The deterministic event id of an event: one event of a kind per order, so re-publishing is idempotent (a tag and a number: never empty, not validated again). */
+export const eventIdOf = (event: DomainEvent): EventId => EventId.make(`${event._tag}:${event.orderId}`, true)
 
 export const aggregateIdOf = (event: DomainEvent): string => `order-${event.orderId}`
 

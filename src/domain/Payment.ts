@@ -28,7 +28,7 @@ export type PaymentCommand =
 
 export type PaymentEvent = PaymentApproved | PaymentCancelled
 
-export const none = (orderId: OrderId): Payment => new Payment({ orderId, amount: Money.make(0), status: "None" }, true)
+export const none = (orderId: OrderId): Payment => new Payment({ orderId, amount: Money.make(0, true), status: "None" }, true)
 
 const illegal = (payment: Payment, command: string, message: string) =>
   Either.left(new IllegalTransition({ aggregate: "payment", state: payment.status, command, message }))

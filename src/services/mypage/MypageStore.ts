@@ -59,8 +59,9 @@ export const recordEvent = (event: DomainEvent) =>
         coffee_cancelled = max(coffee_cancelled, excluded.coffee_cancelled)`
   })
 
+// A row this service wrote from typed values: its brands are not validated again.
 const toFacts = (row: MypageRow): MypageFacts => ({
-  price: row.price === null ? null : Money.make(row.price),
+  price: row.price === null ? null : Money.make(row.price, true),
   placed: row.placed === 1,
   cancelRequested: row.cancel_requested === 1,
   paymentFailed: row.payment_failed === 1,
@@ -80,5 +81,5 @@ export const findView = (orderId: OrderId) =>
 export const allViews = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   const rows = yield* sql<MypageRow>`SELECT * FROM mypages ORDER BY order_id`
-  return rows.map((row) => view(OrderId.make(row.order_id), toFacts(row)))
+  return rows.map((row) => view(OrderId.make(row.order_id, true), toFacts(row)))
 })
