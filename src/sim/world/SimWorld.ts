@@ -91,6 +91,12 @@ export interface WorldOptions {
   readonly seeds?: RunSeeds
 }
 
+/**
+ * How long a crashed pod waits, in simulated ms, for its dead container's scope to close before it runs
+ * again (SimWorld.crashNow). A close normally ends at the crash's own instant.
+ */
+export const DEAD_CONTAINER_CLOSE_MILLIS = 1_000
+
 export class SimWorld implements World {
   readonly mode = "sim" as const
 
@@ -271,9 +277,19 @@ export class SimWorld implements World {
         return applied(pod.address)
       }))
 
-  /** The crash itself: the container dies (restarted in place by the kubelet), then the pod runs again. */
+  /**
+   * The crash itself: the container dies (restarted in place by the kubelet), then the pod runs again.
+   * A dead process holds nothing up: if the dead container's scope has not closed within
+   * DEAD_CONTAINER_CLOSE_MILLIS (a fiber of it stuck in an uninterruptible wait that nothing will end —
+   * a crash point that fired while order's workers were starting left four such fibers, and the pod
+   * crash-looping for the rest of the run), the pod runs again anyway and the close goes on apart.
+   */
   private crashNow(pod: SimPod): Effect.Effect<void> {
-    return this.cluster.restart(pod.address).pipe(Effect.ensuring(Effect.sync(() => pod.runtime.scheduler?.revive())))
+    return Effect.timeoutTo(Effect.disconnect(this.cluster.restart(pod.address)), {
+      duration: DEAD_CONTAINER_CLOSE_MILLIS,
+      onSuccess: () => undefined,
+      onTimeout: () => undefined
+    }).pipe(Effect.ensuring(Effect.sync(() => pod.runtime.scheduler?.revive())))
   }
 
   readonly uncrash = (address: string) =>
