@@ -29,22 +29,15 @@ const remember = (port: number): number => {
 }
 
 /** The first port of the kernel's ephemeral range; undefined where it cannot be read. */
-const ephemeralLow = (() => {
-  let low: number | undefined
-  let read = false
-  return (): number | undefined => {
-    if (!read) {
-      read = true
-      try {
-        const first = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0])
-        if (Number.isInteger(first) && first > 0) low = first
-      } catch {
-        low = undefined
-      }
-    }
-    return low
+const readEphemeralLow = (): number | undefined => {
+  try {
+    const first = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0])
+    return Number.isInteger(first) && first > 0 ? first : undefined
+  } catch {
+    return undefined
   }
-})()
+}
+const EPHEMERAL_LOW = readEphemeralLow()
 
 /** Listens on `port` (0: the kernel's choice) and closes at once; the port listened on, or undefined if taken. */
 const tryListen = (port: number): Promise<number | undefined> =>
@@ -61,7 +54,7 @@ const tryListen = (port: number): Promise<number | undefined> =>
   })
 
 export const freePort = async (): Promise<number> => {
-  const low = ephemeralLow()
+  const low = EPHEMERAL_LOW
   if (low !== undefined && low > LOWEST_PORT + 1_000) {
     for (let i = 0; i < TRIES; i++) {
       const candidate = LOWEST_PORT + Math.floor(Math.random() * (low - LOWEST_PORT))

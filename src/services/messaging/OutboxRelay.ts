@@ -35,8 +35,8 @@ interface RoundResult {
 }
 
 const published = Exit.succeed(true)
-const nothingClaimed: RoundResult = { published: 0, failed: false }
 const notPublished = Exit.succeed(false)
+const nothingClaimed: RoundResult = { published: 0, failed: false }
 
 /** Publishes one row; false when the bus is unavailable (its only failure). */
 const publishRow = (bus: EventBusShape, row: OutboxRow): Effect.Effect<boolean> =>
@@ -96,21 +96,17 @@ export const relayOnce = (batch = BATCH, takeOwn = true) =>
     const config = yield* SagaConfig
     const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
     const until = now + config.messaging.relayLeaseMillis
+    // The rows this round may take: nobody holds them (unclaimed, or the lease expired), and this pod's
+    // own claims when `takeOwn`.
+    const claimable = takeOwn
+      ? sql`claimed_by IS NULL OR claimed_until < ${now} OR claimed_by = ${pod}`
+      : sql`claimed_by IS NULL OR claimed_until < ${now}`
     // Most rounds find nothing to claim: a read of one row says so in about a microsecond, where the
     // claiming UPDATE (a write transaction, RETURNING) costs 50–100 µs even on an empty table. A row
     // committed after this read is claimed by the next round, as one committed after the UPDATE would be.
-    const claimable = takeOwn
-      ? yield* sql`SELECT 1 FROM outbox WHERE claimed_by IS NULL OR claimed_until < ${now} OR claimed_by = ${pod} LIMIT 1`
-      : yield* sql`SELECT 1 FROM outbox WHERE claimed_by IS NULL OR claimed_until < ${now} LIMIT 1`
-    if (claimable.length === 0) return nothingClaimed
-    const rows = takeOwn
-      ? yield* sql<OutboxRow>`UPDATE outbox SET claimed_by = ${pod}, claimed_until = ${until}
-      WHERE seq IN (SELECT seq FROM outbox WHERE claimed_by IS NULL OR claimed_until < ${now} OR claimed_by = ${pod}
-                    ORDER BY seq LIMIT ${batch})
-      RETURNING seq, stream, body`
-      : yield* sql<OutboxRow>`UPDATE outbox SET claimed_by = ${pod}, claimed_until = ${until}
-      WHERE seq IN (SELECT seq FROM outbox WHERE claimed_by IS NULL OR claimed_until < ${now}
-                    ORDER BY seq LIMIT ${batch})
+    if ((yield* sql`SELECT 1 FROM outbox WHERE ${claimable} LIMIT 1`).length === 0) return nothingClaimed
+    const rows = yield* sql<OutboxRow>`UPDATE outbox SET claimed_by = ${pod}, claimed_until = ${until}
+      WHERE seq IN (SELECT seq FROM outbox WHERE ${claimable} ORDER BY seq LIMIT ${batch})
       RETURNING seq, stream, body`
     if (rows.length === 0) return nothingClaimed
     // RETURNING does not promise an order: publish in commit order.
