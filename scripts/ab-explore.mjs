@@ -52,7 +52,9 @@ try {
       scenario: { type: "string", default: "random" },
       seed: { type: "string", default: "1" },
       help: { type: "boolean", short: "h" },
-      "one-process": { type: "boolean" }
+      // Internal, for the two child processes main starts: measure here, in one loading order.
+      "one-process": { type: "boolean" },
+      "load-b-first": { type: "boolean" }
     }
   })
 } catch (e) {
@@ -75,9 +77,9 @@ const warm = count("warm", 0)
 const seed = count("seed", 0)
 if (parsed.positionals.length !== 2) fail(`two builds are needed, got ${parsed.positionals.length}\n${usage}`)
 
-const run = (command, args, options = {}) => {
+const run = (command, args, options = {}, label = `${command} ${args.join(" ")}`) => {
   const result = spawnSync(command, args, { cwd: root, shell: false, encoding: "utf8", ...options })
-  if (result.status !== 0) fail(`${command} ${args.join(" ")} failed: ${(result.stderr || result.stdout || "").trim().split("\n").slice(-3).join(" ")}`)
+  if (result.status !== 0) fail(`${label} failed: ${(result.stderr || result.stdout || "").trim().split("\n").slice(-3).join(" ")}`)
   return result.stdout
 }
 
@@ -94,15 +96,13 @@ const buildOf = (spec) => {
   if (!existsSync(join(out, "src", "chaos", "explore", "Explore.js"))) {
     process.stderr.write(`ab-explore: compiling ${spec} (${sha.slice(0, 12)}) into ${home} …\n`)
     rmSync(home, { recursive: true, force: true })
-    const tree = join(home, "tree")
-    mkdirSync(tree, { recursive: true })
+    mkdirSync(home, { recursive: true })
+    // The revision's package.json and scenarios sit above its compiled tree, which finds them there
+    // (chaos/scenario/Catalogue.ts): the revision's own scenarios, not this checkout's.
     const archive = join(home, "src.tar")
     run("git", ["archive", "--format=tar", "-o", archive, sha, "src", "scenarios", "package.json", "tsconfig.json", "tsconfig.build.json"])
-    run("tar", ["-xf", archive, "-C", tree])
-    // The compiled tree finds its scenarios in the nearest folder above it with a package.json
-    // (chaos/scenario/Catalogue.ts): the revision's own, not this checkout's.
-    run("cp", ["-r", join(tree, "scenarios"), join(tree, "package.json"), home])
-    run(join(root, "node_modules", ".bin", "tsc"), ["-p", join(tree, "tsconfig.build.json"), "--outDir", out])
+    run("tar", ["-xf", archive, "-C", home])
+    run(join(root, "node_modules", ".bin", "tsc"), ["-p", join(home, "tsconfig.build.json"), "--outDir", out])
   }
   return join(out, "src")
 }
@@ -127,10 +127,10 @@ const builds = [buildOf(specA), buildOf(specB)]
 
 /** One process, the builds loaded in the given order: per-round totals of A and B, and the samples whose hashes differ. */
 const measureInProcess = async (srcA, srcB, loadBFirst) => {
-  const [first, second] = loadBFirst ? [srcB, srcA] : [srcA, srcB]
-  const loadedFirst = await load(first).catch((e) => fail(`${first}: ${e.message}`))
-  const loadedSecond = await load(second).catch((e) => fail(`${second}: ${e.message}`))
-  const [a, b] = loadBFirst ? [loadedSecond, loadedFirst] : [loadedFirst, loadedSecond]
+  const loaded = new Map()
+  for (const src of loadBFirst ? [srcB, srcA] : [srcA, srcB]) loaded.set(src, await load(src).catch((e) => fail(`${src}: ${e.message}`)))
+  const a = loaded.get(srcA)
+  const b = loaded.get(srcB)
   for (let i = 0; i < warm; i++) {
     a(from + i)
     b(from + i)
@@ -159,9 +159,7 @@ const median = (xs) => {
 }
 
 if (parsed.values["one-process"]) {
-  // A child of `main`: the builds' compiled trees are given, the first positional loaded first unless swapped.
-  const swapped = process.env.AB_EXPLORE_LOAD_B_FIRST === "1"
-  process.stdout.write(JSON.stringify(await measureInProcess(builds[0], builds[1], swapped)))
+  process.stdout.write(JSON.stringify(await measureInProcess(builds[0], builds[1], Boolean(parsed.values["load-b-first"]))))
   process.exit(0)
 }
 
@@ -171,8 +169,9 @@ const ratios = []
 const differing = new Set()
 for (const loadBFirst of [false, true]) {
   const args = [fileURLToPath(import.meta.url), builds[0], builds[1], "--one-process", "--samples", String(samples), "--from", String(from),
-    "--rounds", String(rounds), "--warm", String(warm), "--scenario", parsed.values.scenario, "--seed", String(seed)]
-  const out = run(process.execPath, args, { env: { ...process.env, AB_EXPLORE_LOAD_B_FIRST: loadBFirst ? "1" : "0" }, maxBuffer: 1 << 24 })
+    "--rounds", String(rounds), "--warm", String(warm), "--scenario", parsed.values.scenario, "--seed", String(seed),
+    ...(loadBFirst ? ["--load-b-first"] : [])]
+  const out = run(process.execPath, args, { maxBuffer: 1 << 24 }, `the measuring process (${loadBFirst ? "B" : "A"} loaded first)`)
   const result = JSON.parse(out)
   result.differing.forEach((i) => differing.add(i))
   console.log(`  ${loadBFirst ? "B" : "A"} loaded first:`)
