@@ -396,6 +396,17 @@ const WhoLive = HttpApiBuilder.api(WhoApi).pipe(Layer.provide(HttpApiBuilder.gro
     }))
 )))
 
+class Counter extends Context.Tag("test/Counter")<Counter, { n: number }>() {}
+class Counted extends Schema.Class<Counted>("Counted")({ pod: Schema.String, n: Schema.Number }) {}
+const CountApi = HttpApi.make("count").add(HttpApiGroup.make("count").add(HttpApiEndpoint.get("count", "/count").addSuccess(Counted)))
+const CountLive = HttpApiBuilder.api(CountApi).pipe(Layer.provide(HttpApiBuilder.group(CountApi, "count", (handlers) =>
+  handlers.handle("count", () =>
+    Effect.gen(function*() {
+      const counter = yield* Counter
+      return new Counted({ pod: yield* PodName, n: ++counter.n })
+    }))
+)))
+
 /** Serves `request` the way a simulated pod does: forked on a fiber of its own, awaited by the caller. */
 const onOwnFiber = <A>(effect: Effect.Effect<A>) => Effect.flatMap(Effect.fork(effect), Fiber.join)
 
@@ -470,7 +481,7 @@ describe("makeFiberHandler", () => {
       expect(reported.splice(0)).toEqual(["Error: kaboom"])
     }).pipe(Effect.provide(HttpServer.layerContext)))
 
-  it.scoped("apps share the platform's stateless services (built once per process), each with its own router", () =>
+  it.scoped("pods of one API share its router and the platform's services; each has its own ports and per-pod services", () =>
     Effect.gen(function*() {
       // the context an app provides to its requests (typed as providing nothing: read it as what it holds)
       const contextOf = (app: PodApp) =>
@@ -479,8 +490,26 @@ describe("makeFiberHandler", () => {
       const b = contextOf(yield* httpApiApp(ApiLive))
       expect(Context.get(a, HttpPlatform.HttpPlatform)).toBe(Context.get(b, HttpPlatform.HttpPlatform))
       expect(Context.get(a, Etag.Generator)).toBe(Context.get(b, Etag.Generator))
-      expect(Context.get(a, HttpApiBuilder.Router)).not.toBe(Context.get(b, HttpApiBuilder.Router))
-    }))
+      expect(Context.get(a, HttpApiBuilder.Router)).toBe(Context.get(b, HttpApiBuilder.Router))
+      // two pods: each answers with its own name (a port) and its own counter (a per-pod service),
+      // through the app as a Node server runs it and through the per-fiber handler
+      const pod = (name: string) =>
+        httpApiApp(CountLive, Layer.sync(Counter, () => ({ n: 0 }))).pipe(Effect.provideService(PodName, name))
+      const [one, two] = [yield* pod("one"), yield* pod("two")]
+      const count = (app: PodApp, perFiber: boolean) =>
+        Effect.gen(function*() {
+          const request = HttpClientRequest.get("http://count/count")
+          const serverRequest = toServerRequest(request, new URL(request.url))
+          const response = perFiber
+            ? yield* onOwnFiber((yield* makeFiberHandler(app).pipe(Effect.provideService(PodName, "unused")))(serverRequest))
+            : yield* respond(app, serverRequest)
+          return JSON.parse(yield* toClientResponse(request, response).text) as { pod: string; n: number }
+        })
+      expect(yield* count(one, false)).toEqual({ pod: "one", n: 1 })
+      expect(yield* count(two, false)).toEqual({ pod: "two", n: 1 })
+      expect(yield* count(one, false)).toEqual({ pod: "one", n: 2 })
+      expect((yield* count(two, true)).n).toBe(2)
+    }).pipe(Effect.provide(HttpServer.layerContext)))
 
   it.scoped("runs the app with the pod's context and its own, without the caller's pre-response handlers", () =>
     Effect.gen(function*() {

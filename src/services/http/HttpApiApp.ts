@@ -1,11 +1,13 @@
 /**
- * Turns a service's HttpApi layer into a plain HttpApp for one pod: builds the router and middleware
- * in the pod's scope (each pod gets its own), with the platform's stateless services shared by every
- * pod of the process, and closes the app over them. Worlds
- * then hand the app requests — in memory in the sim world, from a Node server in the live world.
+ * Turns a service's HttpApi layer into a plain HttpApp for one pod. The API's router, middleware and
+ * handlers hold no per-pod state (every handler takes its ports from the request's context), so they
+ * are built once per process and shared by every pod of the service; what a pod owns (order's
+ * PaymentGateway with its breaker and bulkhead) is a per-pod layer, built in the pod's scope. The
+ * pod's app closes over the pod's ports, its per-pod services and the shared router. Worlds then hand
+ * the app requests — in memory in the sim world, from a Node server in the live world.
  */
 import { HttpApiBuilder, type HttpApi, type HttpApp, HttpServer, HttpServerError, HttpServerResponse } from "@effect/platform"
-import { type Context, Effect, Layer, Scope } from "effect"
+import { Context, Effect, Layer, Scope } from "effect"
 
 /** An app that needs nothing but the request (and a per-request scope). */
 export type PodApp = HttpApp.Default<never, never>
@@ -13,10 +15,11 @@ export type PodApp = HttpApp.Default<never, never>
 const providedBy = Symbol.for("starcoffee/PodApp/providedBy")
 
 /**
- * What an app made by `httpApiApp` provides to each request: its inner app and the context it runs
- * with. A server that sets up a context per request anyway (InMemoryHttp's per-fiber handler) merges
- * this context once, when it starts, and runs the inner app — the same app, without providing the
- * same context again on every request.
+ * What an app made by `httpApiApp` provides to each request besides the pod's ports: its inner app
+ * and the context it runs with (the shared router and platform services, the pod's own services). A
+ * server that sets up a context per request anyway (InMemoryHttp's per-fiber handler) merges this
+ * context into the serving pod's once, when it starts, and runs the inner app — the same app, without
+ * providing the same context again on every request.
  */
 export interface ProvidedApp {
   readonly app: HttpApp.Default<unknown, unknown>
@@ -38,14 +41,53 @@ let platform: Context.Context<PlatformServices> | undefined
 const platformLayer = (): Layer.Layer<PlatformServices> =>
   Layer.succeedContext(platform ??= Effect.runSync(Layer.build(HttpServer.layerContext).pipe(Scope.extend(Effect.runSync(Scope.make())))))
 
-export const httpApiApp = <E, R>(api: Layer.Layer<HttpApi.Api, E, R>): Effect.Effect<PodApp, E, R | Scope.Scope> =>
+/** The router, middleware and API of one HttpApi layer, built once per process (see `sharedApi`). */
+interface SharedApi {
+  readonly app: HttpApp.Default<unknown, unknown>
+  readonly context: Context.Context<never>
+}
+const sharedApis = new WeakMap<object, SharedApi>()
+
+/**
+ * The API layer's router and middleware, with its handlers' routes: built at the first call, outside
+ * any simulated run, and kept for the life of the process. Nothing in it depends on a pod: a group's
+ * handlers take their services from each request's context (HttpApiBuilder.group merges the context
+ * it was built in under the request's, and it was built in none), so every pod of the service can
+ * serve through it. Building it cost about 2 000 Effect operations per pod start in the simulated
+ * world (docs/ARCHITECTURE.md, "Speed").
+ */
+const sharedApi = <R>(api: Layer.Layer<HttpApi.Api, never, R>): SharedApi => {
+  let shared = sharedApis.get(api)
+  if (shared === undefined) {
+    const context = Effect.runSync(
+      Layer.build(Layer.mergeAll(api, HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer, platformLayer())).pipe(
+        Scope.extend(Effect.runSync(Scope.make())),
+        Effect.provide(Context.empty() as Context.Context<R>)
+      )
+    ) as Context.Context<never>
+    const built = Effect.runSync(Effect.provide(HttpApiBuilder.httpApp, context as Context.Context<any>))
+    const app = built.pipe(Effect.catchAllDefect(unreadableBody)) as HttpApp.Default<unknown, unknown>
+    shared = { app, context }
+    sharedApis.set(api, shared)
+  }
+  return shared
+}
+
+/**
+ * A pod's app: the service's shared API (`sharedApi`) with the pod's ports (the handlers' requirements,
+ * taken from the caller's context) and what `perPod` builds in the pod's scope.
+ */
+export const httpApiApp = <R, P = never, PE = never, PR = never>(
+  api: Layer.Layer<HttpApi.Api, never, R | P>,
+  perPod?: Layer.Layer<P, PE, PR>
+): Effect.Effect<PodApp, PE, Exclude<R, P> | PR | Scope.Scope> =>
   Effect.gen(function*() {
-    const context = yield* Layer.build(
-      Layer.mergeAll(api, HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer, platformLayer())
-    )
-    const app = (yield* HttpApiBuilder.httpApp.pipe(Effect.provide(context))).pipe(Effect.catchAllDefect(unreadableBody))
-    const provided = app.pipe(Effect.provide(context)) as PodApp
-    const inner: ProvidedApp = { app, context: context as Context.Context<never> }
+    const shared = sharedApi(api)
+    const ports = yield* Effect.context<Exclude<R, P> | PR>()
+    const own = perPod === undefined ? Context.empty() : yield* Layer.build(perPod)
+    const context = Context.merge(own, shared.context) as Context.Context<never>
+    const provided = shared.app.pipe(Effect.provide(Context.merge(ports, context) as Context.Context<never>)) as PodApp
+    const inner: ProvidedApp = { app: shared.app, context }
     return Object.assign(provided, { [providedBy]: inner })
   })
 

@@ -13,10 +13,10 @@ import { PaymentGateway } from "./PaymentGateway.js"
 
 export const OrderService: ServiceDefinition = {
   name: "order",
-  app: httpApiApp(HttpApiBuilder.api(OrderApi).pipe(
-    Layer.provide([OrdersHandlers, OrderHealthHandlers]),
-    Layer.provide(PaymentGateway.Http)
-  )),
+  app: httpApiApp(
+    HttpApiBuilder.api(OrderApi).pipe(Layer.provide([OrdersHandlers, OrderHealthHandlers])),
+    PaymentGateway.Http
+  ),
   workers: orderWorkers,
   migrations: orderMigrations
 }

@@ -149,7 +149,7 @@ export class SimPod implements Endpoint {
       ))
       if (Exit.isFailure(built)) return yield* Scope.close(scope, Exit.void)
       const app = built.value
-      const handler = yield* makeFiberHandler(app)
+      const handler = yield* makeFiberHandler(app).pipe(Effect.provide(context))
       const container: Container = {
         scope,
         context,
