@@ -39,7 +39,11 @@ let platform: Context.Context<PlatformServices> | undefined
  * half of a pod's start in the simulated world.
  */
 const platformLayer = (): Layer.Layer<PlatformServices> =>
-  Layer.succeedContext(platform ??= Effect.runSync(Layer.build(HttpServer.layerContext).pipe(Scope.extend(Effect.runSync(Scope.make())))))
+  Layer.succeedContext(platform ??= buildForProcess(HttpServer.layerContext, Context.empty()))
+
+/** Builds a layer for the life of the process: synchronously, outside any run, in a scope never closed. */
+const buildForProcess = <A, R>(layer: Layer.Layer<A, never, R>, context: Context.Context<R>): Context.Context<A> =>
+  Effect.runSync(Layer.build(layer).pipe(Scope.extend(Effect.runSync(Scope.make())), Effect.provide(context)))
 
 /** The router, middleware and API of one HttpApi layer, built once per process (see `sharedApi`). */
 interface SharedApi {
@@ -59,11 +63,9 @@ const sharedApis = new WeakMap<object, SharedApi>()
 const sharedApi = <R>(api: Layer.Layer<HttpApi.Api, never, R>): SharedApi => {
   let shared = sharedApis.get(api)
   if (shared === undefined) {
-    const context = Effect.runSync(
-      Layer.build(Layer.mergeAll(api, HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer, platformLayer())).pipe(
-        Scope.extend(Effect.runSync(Scope.make())),
-        Effect.provide(Context.empty() as Context.Context<R>)
-      )
+    const context = buildForProcess(
+      Layer.mergeAll(api, HttpApiBuilder.Router.Live, HttpApiBuilder.Middleware.layer, platformLayer()),
+      Context.empty() as Context.Context<R>
     ) as Context.Context<never>
     const built = Effect.runSync(Effect.provide(HttpApiBuilder.httpApp, context as Context.Context<any>))
     const app = built.pipe(Effect.catchAllDefect(unreadableBody)) as HttpApp.Default<unknown, unknown>
